@@ -1,0 +1,1 @@
+"""Runnable project modules, one package per project card."""

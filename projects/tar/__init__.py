@@ -1,0 +1,1 @@
+"""Placeholder: the real module lands with its own issue."""
