@@ -1,0 +1,92 @@
+"""content/posts/*.md and content/pages/*.md -> Post and Page records, validated."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .config import Config
+from .errors import ErrorCollector, SiteError
+from .fields import Fields
+from .frontmatter import parse_document
+from .markdown import render_markdown, slugify, count_prose_words
+from .model import Page, Post, Tag
+from .textstats import draft_progress, reading_minutes, strip_placeholders
+
+POST_KEYS = ("title", "date", "tags", "summary", "status", "target_words", "project")
+PAGE_KEYS = ("title", "summary", "order")
+STATUSES = ("published", "draft")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+RESERVED_PAGE_SLUGS = {"notes", "projects", "tags", "static", "feed.xml", "sitemap.xml",
+                       "robots.txt", "404", "pagefind", "index"}
+
+
+def check_slug(slug: str, path: str, what: str) -> None:
+    """Slugs become folder names in the output: only lowercase letters, digits, - and _."""
+    if not SLUG.match(slug):
+        suggestion = slugify(slug)
+        raise SiteError(f"invalid {what} slug {slug!r}: it names an output folder, so it may hold "
+                        "only lowercase letters, digits, '-' and '_'", path, None,
+                        f"rename the file to {suggestion}.md" if suggestion else None)
+
+
+def make_tags(names: list[str]) -> tuple[Tag, ...]:
+    seen: dict[str, Tag] = {}
+    for name in names:
+        slug = slugify(name)
+        if slug and slug not in seen:
+            seen[slug] = Tag(name, slug)
+    return tuple(seen.values())
+
+
+def parse_post(text: str, rel: str, slug: str, config: Config) -> Post:
+    """One post file -> Post, with every computed field; raises BuildFailed/SiteError."""
+    doc = parse_document(text, rel)
+    errors = ErrorCollector()
+    meta = Fields(doc.meta, rel, errors, "front-matter")
+    meta.check_keys(POST_KEYS)
+    status = meta.choice("status", STATUSES, "published")
+    published = status == "published"
+    title = meta.text("title", required=True)
+    date = meta.date("date", required=published)
+    target = meta.integer("target_words", config.target_words)
+    project = meta.text("project") or None
+    tags = make_tags(meta.text_list("tags"))
+    summary = meta.text("summary")
+    errors.raise_if_any()
+    rendered = render_markdown(doc.body, doc.body_line)
+    written = rendered.words if published else count_prose_words(strip_placeholders(doc.body))
+    return Post(
+        slug=slug, source=rel, title=title, date=date, summary=summary, tags=tags,
+        status=status, target_words=target, project=project, project_line=meta.line_of("project"),
+        html=rendered.html, headings=rendered.headings, words=rendered.words,
+        written_words=written, code_lines=rendered.code_lines, images=rendered.images,
+        reading_minutes=reading_minutes(rendered.words, rendered.code_lines, rendered.images,
+                                        config.wpm, config.code_line_seconds),
+        progress=draft_progress(written, target, published),
+        links=rendered.links, image_refs=rendered.image_refs,
+    )
+
+
+def parse_page(text: str, rel: str, slug: str) -> Page:
+    doc = parse_document(text, rel)
+    errors = ErrorCollector()
+    meta = Fields(doc.meta, rel, errors, "front-matter")
+    meta.check_keys(PAGE_KEYS)
+    title = meta.text("title", required=True)
+    summary = meta.text("summary")
+    order = meta.integer("order", 100, minimum=0)
+    errors.raise_if_any()
+    if slug in RESERVED_PAGE_SLUGS:
+        raise SiteError(f"page slug {slug!r} is taken by a page shiplog makes", rel, None,
+                        "rename the file")
+    rendered = render_markdown(doc.body, doc.body_line)
+    return Page(slug, rel, title, summary, order, rendered.html, rendered.headings,
+                rendered.links, rendered.image_refs)
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+
+
+def relative(path: Path, config: Config) -> str:
+    return path.relative_to(config.root).as_posix()

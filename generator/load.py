@@ -1,0 +1,113 @@
+"""Stage 1: read every source file of the site into validated records, collecting all errors."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .cards import card_files, card_slug, parse_card
+from .config import Config
+from .content import check_slug, markdown_files, parse_page, parse_post, relative
+from .errors import BuildFailed, ErrorCollector, SiteError
+from .markdown import render_markdown
+from .model import Page, Post, Project
+from .sources import load_sources
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    posts: list[Post]
+    pages: list[Page]
+    projects: list[Project]
+
+
+def _read(path: Path, rel: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SiteError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", rel, None) from None
+
+
+def _guarded(errors: ErrorCollector, work):  # type: ignore[no-untyped-def]
+    """Run one file's loading; its mistakes join the build's list instead of stopping it."""
+    try:
+        return work()
+    except SiteError as exc:
+        errors.errors.append(exc)
+    except BuildFailed as exc:
+        errors.extend(exc.errors)
+    return None
+
+
+def load_posts(config: Config, errors: ErrorCollector, parse=parse_post) -> list[Post]:  # type: ignore[no-untyped-def]
+    folder = config.content_dir / "posts"
+    posts: list[Post] = []
+    first_file: dict[str, str] = {}
+    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        rel = relative(path, config)
+        slug = path.stem
+        if slug in first_file:
+            errors.add(f"duplicate slug '{slug}': {first_file[slug]} already uses it", rel, None,
+                       "a post's slug is its file name; rename one of them")
+            continue
+        first_file[slug] = rel
+
+        def work(path: Path = path, rel: str = rel, slug: str = slug) -> Post:
+            check_slug(slug, rel, "post")
+            return parse(_read(path, rel), rel, slug, config)
+
+        post = _guarded(errors, work)
+        if post is not None:
+            posts.append(post)
+    return posts
+
+
+def load_pages(config: Config, errors: ErrorCollector) -> list[Page]:
+    pages = []
+    for path in markdown_files(config.content_dir / "pages"):
+        rel = relative(path, config)
+
+        def work(path: Path = path, rel: str = rel) -> Page:
+            check_slug(path.stem, rel, "page")
+            return parse_page(_read(path, rel), rel, path.stem)
+
+        page = _guarded(errors, work)
+        if page is not None:
+            pages.append(page)
+    return pages
+
+
+def load_project(path: Path, config: Config) -> Project:
+    rel = relative(path, config)
+    project = parse_card(_read(path, rel), rel, card_slug(path, rel))
+    readme = path.parent / "README.md"
+    readme_html = render_markdown(_read(readme, relative(readme, config))).html if readme.is_file() else ""
+    return replace(project, readme_html=readme_html, sources=load_sources(path.parent))
+
+
+def load_projects(config: Config, errors: ErrorCollector) -> list[Project]:
+    projects = []
+    for path in card_files(config):
+        project = _guarded(errors, lambda path=path: load_project(path, config))
+        if project is not None:
+            projects.append(project)
+    return projects
+
+
+def check_references(posts: list[Post], projects: list[Project], errors: ErrorCollector) -> None:
+    """Every post's `project:` must name a card."""
+    known = {p.slug for p in projects}
+    for post in posts:
+        if post.project and post.project not in known:
+            errors.add(f"project '{post.project}' has no card", post.source, post.project_line,
+                       f"known projects: {', '.join(sorted(known)) or 'none'}")
+
+
+def load_site(config: Config) -> Loaded:
+    """Read posts, pages and cards; raise BuildFailed with every mistake found in any of them."""
+    errors = ErrorCollector()
+    posts = load_posts(config, errors)
+    pages = load_pages(config, errors)
+    projects = load_projects(config, errors)
+    check_references(posts, projects, errors)
+    errors.raise_if_any()
+    return Loaded(posts, pages, projects)

@@ -1,0 +1,215 @@
+"""Markdown -> HTML with markdown-it-py and Pygments, measuring the rendered text as it goes.
+
+One configured MarkdownIt: CommonMark + tables, strikethrough, task lists and footnotes; heading
+ids with self-links; fenced code highlighted with CSS classes (an unknown language stays escaped
+plain text). The measurements (words, code lines, images, links) feed textstats and `check`.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from .textstats import count_words
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_TAG = re.compile(r"<[^>]*>")
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A link or image target in the body, with the file line it is on."""
+    target: str
+    line: int
+    alt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    html: str
+    headings: tuple[Heading, ...]
+    words: int
+    code_lines: int
+    images: int
+    links: tuple[Reference, ...]
+    image_refs: tuple[Reference, ...]
+
+
+def slugify(text: str) -> str:
+    """A URL- and id-safe slug: lowercase words joined by hyphens (Unicode letters kept)."""
+    text = re.sub(r"[^\w\s-]", "", text.lower()).replace("_", "-")
+    return re.sub(r"[\s-]+", "-", text).strip("-")
+
+
+@functools.lru_cache(maxsize=128)
+def _lexer(lang: str) -> Lexer | None:
+    try:
+        return get_lexer_by_name(lang, stripnl=False)
+    except ClassNotFound:
+        return None
+
+
+def highlight_code(code: str, lang: str) -> str:
+    """Pygments spans for known languages, escaped text otherwise (never an error)."""
+    lexer = _lexer(lang) if lang else None
+    if lexer is None:
+        return html.escape(code)
+    return pygments_highlight(code, lexer, _FORMATTER)
+
+
+def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+    cls = f' class="language-{html.escape(lang)}"' if lang else ""
+    # tabindex: a code block that scrolls sideways must be reachable by keyboard.
+    return f'<pre class="highlight" tabindex="0"><code{cls}>{highlight_code(token.content, lang)}</code></pre>\n'
+
+
+def _render_code_block(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return f'<pre class="highlight" tabindex="0"><code>{html.escape(tokens[idx].content)}</code></pre>\n'
+
+
+def _render_heading_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    anchor = tokens[idx - 2].attrGet("id")
+    link = (f' <a class="anchor" href="#{anchor}" aria-label="Link to this section">#</a>'
+            if anchor else "")
+    return f"{link}</{tokens[idx].tag}>\n"
+
+
+def _render_html(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    # Author notes in <!-- comments --> stay in the source; they are not published.
+    return _COMMENT.sub("", tokens[idx].content)
+
+
+def _render_table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return '<div class="table-wrap" tabindex="0">' + self.renderToken(tokens, idx, options, env)
+
+
+def _render_table_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    tokens[idx].attrSet("loading", "lazy")
+    tokens[idx].attrSet("decoding", "async")
+    return self.image(tokens, idx, options, env)
+
+
+def make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(tasklists_plugin)
+    md.add_render_rule("fence", _render_fence)
+    md.add_render_rule("code_block", _render_code_block)
+    md.add_render_rule("heading_close", _render_heading_close)
+    md.add_render_rule("html_block", _render_html)
+    md.add_render_rule("html_inline", _render_html)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+_PARSER = make_parser()
+
+
+def _inline_text(token: Token) -> str:
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+class _Measure:
+    """Walks the token stream once: heading ids, word and code counts, links and images."""
+
+    def __init__(self, body_line: int) -> None:
+        self.body_line = body_line
+        self.words = 0
+        self.code_lines = 0
+        self.images = 0
+        self.headings: list[Heading] = []
+        self.links: list[Reference] = []
+        self.image_refs: list[Reference] = []
+        self._ids: dict[str, int] = {}
+
+    def unique_id(self, text: str) -> str:
+        base = slugify(text) or "section"
+        count = self._ids.get(base, 0)
+        self._ids[base] = count + 1
+        return base if count == 0 else f"{base}-{count + 1}"
+
+    def walk(self, tokens: list[Token]) -> None:
+        line = self.body_line
+        for i, token in enumerate(tokens):
+            if token.map:
+                line = self.body_line + token.map[0]
+            if token.type == "heading_open":
+                text = _inline_text(tokens[i + 1])
+                anchor = self.unique_id(text)
+                token.attrSet("id", anchor)
+                self.headings.append(Heading(int(token.tag[1]), text, anchor))
+            elif token.type == "inline":
+                self.words += count_words(_inline_text(token))
+                self._references(token, line)
+            elif token.type == "fence":
+                self.code_lines += sum(1 for ln in token.content.splitlines() if ln.strip())
+            elif token.type == "html_block":
+                self.words += count_words(html.unescape(_TAG.sub(" ", _COMMENT.sub("", token.content))))
+
+    def _references(self, token: Token, line: int) -> None:
+        for child in token.children or ():
+            if child.type == "link_open":
+                self.links.append(Reference(str(child.attrGet("href") or ""), line))
+            elif child.type == "image":
+                self.images += 1
+                alt = "".join(c.content for c in child.children or ())
+                self.image_refs.append(Reference(str(child.attrGet("src") or ""), line, alt))
+
+
+def render_markdown(body: str, body_line: int = 1) -> Rendered:
+    """Render a Markdown body; `body_line` maps token lines to file lines."""
+    env: dict[str, Any] = {}
+    tokens = _PARSER.parse(body, env)
+    measure = _Measure(body_line)
+    measure.walk(tokens)
+    out = _PARSER.renderer.render(tokens, _PARSER.options, env)
+    return Rendered(out, tuple(measure.headings), measure.words, measure.code_lines,
+                    measure.images, tuple(measure.links), tuple(measure.image_refs))
+
+
+def count_prose_words(body: str) -> int:
+    """Words of a Markdown body by the same rules, without rendering it."""
+    measure = _Measure(1)
+    measure.walk(_PARSER.parse(body, {}))
+    return measure.words
+
+
+def pygments_css(light: str = "friendly", dark: str = "github-dark") -> str:
+    """Syntax colours for both schemes, chosen by prefers-color-scheme."""
+    light_css = HtmlFormatter(style=light).get_style_defs(".highlight")
+    dark_css = HtmlFormatter(style=dark).get_style_defs(".highlight")
+    return f"{light_css}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n"

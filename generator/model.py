@@ -1,0 +1,220 @@
+"""The site model: plain, immutable records with their computed fields. No IO here."""
+from __future__ import annotations
+
+import datetime as dt
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Config, Link
+from .markdown import Heading, Reference
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str
+    slug: str
+
+    @property
+    def url(self) -> str:
+        return f"/tags/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    slug: str
+    source: str
+    """Path relative to the site root, for messages."""
+    title: str
+    date: dt.date | None
+    summary: str
+    tags: tuple[Tag, ...]
+    status: str
+    """published | draft"""
+    target_words: int
+    project: str | None
+    project_line: int
+    html: str
+    headings: tuple[Heading, ...]
+    words: int
+    """Prose words of the whole body (code, tags and comments excluded)."""
+    written_words: int
+    """Words without placeholders (TODO/TK lines, comments): what progress counts."""
+    code_lines: int
+    images: int
+    reading_minutes: int
+    progress: int
+    links: tuple[Reference, ...] = ()
+    image_refs: tuple[Reference, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"/notes/{self.slug}/"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def show_toc(self) -> bool:
+        return len(self.headings) >= 3
+
+    @property
+    def toc(self) -> tuple[Heading, ...]:
+        return tuple(h for h in self.headings if h.level in (2, 3))
+
+    @property
+    def month(self) -> str:
+        return self.date.strftime("%b %Y") if self.date else ""
+
+    @property
+    def date_iso(self) -> str:
+        return self.date.isoformat() if self.date else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A stand-alone page from content/pages/<slug>.md, served at /<slug>/."""
+    slug: str
+    source: str
+    title: str
+    summary: str
+    order: int
+    html: str
+    headings: tuple[Heading, ...]
+    links: tuple[Reference, ...] = ()
+    image_refs: tuple[Reference, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    label: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One figure of a card: the template, and the text filled from the proof run."""
+    template: str
+    line: int
+    text: str | None = None
+    """None while no run has produced it: shown as 'not yet verified', never invented."""
+
+    @property
+    def pending(self) -> str:
+        """The claim with every figure blanked out, for a card whose proof has not run."""
+        parts = string.Formatter().parse(self.template)
+        return "".join(literal + ("…" if name is not None else "") for literal, name, _, _ in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ProofRun:
+    """What the last verified run of a project module printed, and how to reproduce it."""
+    command: str
+    source_hash: str
+    results: dict[str, Any]
+    fresh: bool
+    """True when run (or matched in the cache) for the current source; False when --no-proofs
+    fell back to a cache entry for other sources."""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str
+    """Relative to the project folder, e.g. checker.py or tests/test_checker.py."""
+    lines: int
+    html: str
+    """Highlighted with line numbers and #L anchors."""
+    is_test: bool
+
+    @property
+    def page(self) -> str:
+        return f"src/{self.path}.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    slug: str
+    source: str
+    title: str
+    tagline: str
+    order: int
+    kind: str
+    tags: tuple[Tag, ...]
+    stack: tuple[str, ...]
+    sections: tuple[Section, ...]
+    proof_args: tuple[str, ...]
+    proof_timeout: float
+    proof_line: int
+    claims: tuple[Claim, ...]
+    links: tuple[Link, ...]
+    readme_html: str = ""
+    sources: tuple[SourceFile, ...] = ()
+    proof: ProofRun | None = None
+
+    @property
+    def url(self) -> str:
+        return f"/projects/{self.slug}/"
+
+    @property
+    def module(self) -> str:
+        return f"projects.{self.slug}"
+
+    @property
+    def run_command(self) -> str:
+        return " ".join(["python", "-m", self.module, *self.proof_args])
+
+    @property
+    def verified(self) -> bool:
+        return self.proof is not None and self.proof.fresh and all(c.text for c in self.claims)
+
+    @property
+    def code_files(self) -> tuple[SourceFile, ...]:
+        return tuple(s for s in self.sources if not s.is_test)
+
+    @property
+    def test_files(self) -> tuple[SourceFile, ...]:
+        return tuple(s for s in self.sources if s.is_test)
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    published: int
+    in_progress: int
+    last_post: str
+    """Month of the newest published post, e.g. 'May 2026'."""
+
+
+@dataclass(frozen=True, slots=True)
+class TagIndex:
+    tag: Tag
+    posts: tuple[Post, ...]
+    projects: tuple[Project, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: Config
+    posts: tuple[Post, ...]
+    """Published posts (plus drafts when the build asks for drafts), newest first."""
+    drafts: tuple[Post, ...]
+    """Every draft, for 'Currently writing', whatever the build publishes."""
+    pages: tuple[Page, ...]
+    projects: tuple[Project, ...]
+    tags: tuple[TagIndex, ...]
+    stats: Stats
+    with_drafts: bool = False
+    build_date: dt.date | None = None
+    neighbours: dict[str, tuple[Post | None, Post | None]] = field(default_factory=dict)
+    """slug -> (older post, newer post) for previous/next links."""
+
+    def project(self, slug: str | None) -> Project | None:
+        return next((p for p in self.projects if p.slug == slug), None)
+
+    def posts_for_project(self, slug: str) -> tuple[Post, ...]:
+        return tuple(p for p in self.posts if p.project == slug)

@@ -1,0 +1,166 @@
+"""Proof runs: run each card's module, cache what it printed, and fill the card's claims.
+
+A card's figures are only ever text produced by `python -m projects.<slug> <proof.args>`: a run
+that fails, times out, prints no JSON or lacks a key fails the build at the card's line. Results
+are cached under .shiplog-cache/proofs/, keyed by a hash of the module's files and the args, so a
+build re-runs a proof only when its module changed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from .errors import ErrorCollector, SiteError
+from .model import Claim, ProofRun, Project
+
+CACHE_DIR = ".shiplog-cache/proofs"
+_SKIP_DIRS = {"tests", "__pycache__", ".pytest_cache", "node_modules"}
+_SKIP_FILES = {"README.md", "card.yaml"}
+STDERR_TAIL = 12
+
+
+def module_files(project_dir: Path) -> list[Path]:
+    """The files a proof's output can depend on: the package minus tests, docs and caches."""
+    files = []
+    for path in sorted(project_dir.rglob("*")):
+        rel = path.relative_to(project_dir)
+        if (path.is_file() and not _SKIP_DIRS.intersection(rel.parts[:-1])
+                and rel.as_posix() not in _SKIP_FILES and path.suffix != ".pyc"):
+            files.append(path)
+    return files
+
+
+def source_hash(project_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in module_files(project_dir):
+        digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+class ProofCache:
+    """One JSON file per project: the last verified run, with the hash and args it was for."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / CACHE_DIR
+
+    def get(self, slug: str) -> dict[str, Any] | None:
+        try:
+            entry: dict[str, Any] = json.loads((self.folder / f"{slug}.json").read_text())
+            return entry
+        except (OSError, ValueError):
+            return None
+
+    def put(self, slug: str, entry: dict[str, Any]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{slug}.json.tmp"
+        tmp.write_text(json.dumps(entry, indent=2, sort_keys=True) + "\n")
+        tmp.replace(self.folder / f"{slug}.json")
+
+
+def _tail(text: str) -> str:
+    lines = text.strip().splitlines()[-STDERR_TAIL:]
+    return "module stderr (last lines):\n    " + "\n    ".join(lines) if lines else "the module printed nothing on stderr"
+
+
+def run_module(root: Path, project: Project) -> tuple[dict[str, Any], float]:
+    """Run the proof in a subprocess from the site root; SiteError on any failure."""
+    argv = [sys.executable, "-m", project.module, *project.proof_args]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
+    where = (project.source, project.proof_line)
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=project.proof_timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        raise SiteError(f"proof run `{project.run_command}` timed out after {project.proof_timeout:g} s",
+                        *where, "raise proof.timeout, or make the run smaller\n  " + _tail(err)) from None
+    seconds = time.monotonic() - start
+    if proc.returncode != 0:
+        raise SiteError(f"proof run `{project.run_command}` failed with exit code {proc.returncode}",
+                        *where, _tail(err))
+    try:
+        results = json.loads(out)
+    except ValueError:
+        first = out.strip().splitlines()[0][:80] if out.strip() else "nothing"
+        raise SiteError(f"proof run `{project.run_command}` did not print one JSON object on stdout "
+                        f"(it printed {first!r})", *where, _tail(err)) from None
+    if not isinstance(results, dict):
+        raise SiteError(f"proof run `{project.run_command}` printed JSON that is not an object", *where)
+    return results, seconds
+
+
+def fill_claims(project: Project, results: dict[str, Any]) -> tuple[tuple[Claim, ...], list[SiteError]]:
+    """Format each claim with the run's JSON; a key the run lacks is an error at the claim."""
+    claims, errors = [], []
+    for claim in project.claims:
+        try:
+            claims.append(dataclasses.replace(claim, text=claim.template.format_map(results)))
+        except (KeyError, IndexError) as exc:
+            errors.append(SiteError(
+                f"claim {claim.template!r} uses {exc} which the proof run did not print",
+                project.source, claim.line, f"the run printed keys: {', '.join(sorted(results))}"))
+            claims.append(claim)
+        except (ValueError, TypeError) as exc:
+            errors.append(SiteError(f"claim {claim.template!r} cannot be filled: {exc}",
+                                    project.source, claim.line))
+            claims.append(claim)
+    return tuple(claims), errors
+
+
+def _prove(root: Path, project: Project, cache: ProofCache, run: bool) -> tuple[Project, list[SiteError]]:
+    digest = source_hash(root / "projects" / project.slug)
+    entry = cache.get(project.slug)
+    matches = bool(entry and entry.get("source_hash") == digest
+                   and entry.get("args") == list(project.proof_args))
+    if run and not matches:
+        try:
+            results, seconds = run_module(root, project)
+        except SiteError as exc:
+            return project, [exc]
+        entry = {"source_hash": digest, "args": list(project.proof_args), "results": results,
+                 "seconds": round(seconds, 2)}
+        cache.put(project.slug, entry)
+        matches = True
+    if not entry:
+        return project, []
+    claims, errors = fill_claims(project, entry["results"])
+    if errors and not matches:
+        # A stale cache entry from other code may lack new keys: show those claims unverified.
+        errors = []
+    proof = ProofRun(command=shlex.join(["python", "-m", project.module, *entry["args"]]),
+                     source_hash=entry["source_hash"], results=entry["results"], fresh=matches,
+                     seconds=float(entry.get("seconds", 0.0)))
+    return dataclasses.replace(project, claims=claims, proof=proof), errors
+
+
+def prove_all(root: Path, projects: list[Project], run: bool = True) -> list[Project]:
+    """Fill every card's claims, running stale proofs in parallel; BuildFailed on any failure."""
+    cache = ProofCache(root)
+    collector = ErrorCollector()
+    with_proof = [p for p in projects if p.proof_args]
+    workers = max(1, min(len(with_proof), os.cpu_count() or 2))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        done = dict(zip([p.slug for p in with_proof],
+                        pool.map(lambda p: _prove(root, p, cache, run), with_proof)))
+    out = []
+    for project in projects:
+        if project.slug in done:
+            project, errors = done[project.slug]
+            collector.extend(errors)
+        out.append(project)
+    collector.raise_if_any()
+    return out

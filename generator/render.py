@@ -1,0 +1,243 @@
+"""Stage 3: Site -> every output file, as (path, text) pairs. Pure: nothing is written here."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from .markdown import pygments_css
+from .model import Page, Post, Project, Site, SourceFile, TagIndex
+from .templates import render_template
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    path: str
+    """Relative to the output folder, always with / separators (notes/x/index.html)."""
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """What every page's <head> needs."""
+    title: str
+    description: str
+    url: str
+    canonical: str
+    og_type: str = "website"
+    jsonld: dict[str, Any] = field(default_factory=dict)
+    noindex: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    number: int
+    count: int
+    base: str
+
+    def url(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}page/{number}/"
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url(self.number + 1) if self.number < self.count else None
+
+
+def paginate(items: tuple[Any, ...], per_page: int) -> list[tuple[Any, ...]]:
+    """Listing pages never grow with the number of posts: fixed-size chunks, at least one."""
+    return [items[i:i + per_page] for i in range(0, len(items), per_page)] or [()]
+
+
+def page_path(url: str) -> str:
+    return url.strip("/") + "/index.html" if url.strip("/") else "index.html"
+
+
+class Renderer:
+    """Renders each kind of page; one method per kind, each returning Outputs."""
+
+    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+        self.site = site
+        self.config = site.config
+        self.env = env
+
+    def meta(self, title: str, description: str, url: str, **extra: Any) -> Meta:
+        full = title if title == self.config.title else f"{title} · {self.config.title}"
+        return Meta(full, description or self.config.description, url, self.config.absolute(url), **extra)
+
+    def page(self, name: str, url: str, rendering: str, meta: Meta, **context: Any) -> Output:
+        text = render_template(self.env, name, rendering,
+                               dict(site=self.site, config=self.config, meta=meta, **context))
+        return Output(page_path(url) if not url.endswith(".html") else url.lstrip("/"), text)
+
+    def person(self) -> dict[str, Any]:
+        author = self.config.author
+        data: dict[str, Any] = {"@type": "Person", "name": author.name, "url": self.config.absolute("/")}
+        if author.role:
+            data["jobTitle"] = author.role
+        links = [l.url for l in self.config.links if l.url.startswith("http")]
+        if links:
+            data["sameAs"] = links
+        return data
+
+    def home(self) -> Output:
+        jsonld = {"@context": "https://schema.org", **self.person()}
+        meta = self.meta(self.config.title, self.config.description, "/", jsonld=jsonld)
+        return self.page("home.html", "/", "the home page", meta,
+                         latest=self.site.posts[:self.config.home_latest])
+
+    def notes(self) -> list[Output]:
+        out = []
+        chunks = paginate(self.site.posts, self.config.per_page)
+        for number, chunk in enumerate(chunks, 1):
+            pager = Pager(number, len(chunks), "/notes/")
+            title = self.config.notes_title + (f" (page {number})" if number > 1 else "")
+            meta = self.meta(title, self.config.notes_intro, pager.url(number),
+                             jsonld={"@context": "https://schema.org", "@type": "Blog",
+                                     "name": self.config.notes_title,
+                                     "url": self.config.absolute("/notes/")})
+            out.append(self.page("notes.html", pager.url(number), "the build log", meta,
+                                 posts=chunk, pager=pager))
+        return out
+
+    def post(self, post: Post) -> Output:
+        jsonld: dict[str, Any] = {
+            "@context": "https://schema.org", "@type": "BlogPosting", "headline": post.title,
+            "description": post.summary, "url": self.config.absolute(post.url),
+            "mainEntityOfPage": self.config.absolute(post.url), "author": self.person(),
+            "wordCount": post.words, "keywords": [t.name for t in post.tags],
+        }
+        if post.date:
+            jsonld["datePublished"] = post.date.isoformat()
+        meta = self.meta(post.title, post.summary, post.url, og_type="article", jsonld=jsonld,
+                         noindex=post.is_draft)
+        older, newer = self.site.neighbours.get(post.slug, (None, None))
+        return self.page("post.html", post.url, post.source, meta, post=post, older=older,
+                         newer=newer, project=self.site.project(post.project))
+
+    def projects_index(self) -> list[Output]:
+        meta = self.meta("Projects", "Every project on this site, with the figures its code produced.",
+                         "/projects/", jsonld={"@context": "https://schema.org", "@type": "CollectionPage",
+                                               "name": "Projects", "url": self.config.absolute("/projects/")})
+        return [self.page("projects.html", "/projects/", "the projects page", meta),
+                Output("projects.json", projects_json(self.site))]
+
+    def project(self, project: Project) -> list[Output]:
+        jsonld: dict[str, Any] = {
+            "@context": "https://schema.org", "@type": "SoftwareSourceCode", "name": project.title,
+            "description": project.tagline, "url": self.config.absolute(project.url),
+            "programmingLanguage": "Python", "author": self.person(),
+            "keywords": [t.name for t in project.tags],
+        }
+        if self.config.repo_url:
+            jsonld["codeRepository"] = self.config.repo_url
+        meta = self.meta(project.title, project.tagline, project.url, jsonld=jsonld)
+        out = [self.page("project.html", project.url, project.source, meta, project=project,
+                         posts=self.site.posts_for_project(project.slug))]
+        for source in project.sources:
+            out.append(self.source(project, source))
+        return out
+
+    def source(self, project: Project, source: SourceFile) -> Output:
+        url = f"{project.url}{source.page}"
+        meta = self.meta(f"projects/{project.slug}/{source.path}",
+                         f"Source of {source.path} in {project.title}", url)
+        return self.page("source.html", url, f"projects/{project.slug}/{source.path}", meta,
+                         project=project, source=source)
+
+    def tags(self) -> list[Output]:
+        meta = self.meta("Tags", "Every tag on the site's notes and projects.", "/tags/")
+        out = [self.page("tags.html", "/tags/", "the tags page", meta)]
+        for entry in self.site.tags:
+            out.extend(self.tag(entry))
+        return out
+
+    def tag(self, entry: TagIndex) -> list[Output]:
+        out = []
+        chunks = paginate(entry.posts, self.config.per_page)
+        for number, chunk in enumerate(chunks, 1):
+            pager = Pager(number, len(chunks), entry.tag.url)
+            meta = self.meta(f"#{entry.tag.name}", f"Notes and projects tagged {entry.tag.name}.",
+                             pager.url(number))
+            out.append(self.page("tag.html", pager.url(number), f"the tag page of {entry.tag.name}",
+                                 meta, entry=entry, posts=chunk, pager=pager))
+        return out
+
+    def standalone(self, page: Page) -> Output:
+        meta = self.meta(page.title, page.summary, page.url,
+                         jsonld={"@context": "https://schema.org", "@type": "WebPage",
+                                 "name": page.title, "url": self.config.absolute(page.url)})
+        return self.page("page.html", page.url, page.source, meta, page=page)
+
+    def not_found(self) -> Output:
+        meta = self.meta("Not found", "This page does not exist.", "/404.html", noindex=True)
+        return self.page("404.html", "/404.html", "the 404 page", meta)
+
+    def feeds(self) -> list[Output]:
+        entries = self.site.posts[:self.config.feed_entries]
+        feed = render_template(self.env, "feed.xml", "feed.xml",
+                               dict(site=self.site, config=self.config, entries=entries))
+        sitemap = render_template(self.env, "sitemap.xml", "sitemap.xml",
+                                  dict(config=self.config, urls=public_urls(self.site)))
+        robots = f"User-agent: *\nAllow: /\nSitemap: {self.config.absolute('/sitemap.xml')}\n"
+        return [Output("feed.xml", feed), Output("sitemap.xml", sitemap), Output("robots.txt", robots),
+                Output("static/syntax.css", pygments_css())]
+
+
+def public_urls(site: Site) -> list[tuple[str, str]]:
+    """(url, lastmod) of every public page, for the sitemap; drafts and 404 are not public."""
+    urls: list[tuple[str, str]] = [("/", site.build_date.isoformat() if site.build_date else "")]
+    per_page = site.config.per_page
+    for number in range(1, len(paginate(site.posts, per_page)) + 1):
+        urls.append((Pager(number, 0, "/notes/").url(number), ""))
+    urls += [(p.url, p.date_iso) for p in site.posts]
+    urls.append(("/projects/", ""))
+    for project in site.projects:
+        urls.append((project.url, ""))
+        urls += [(f"{project.url}{s.page}", "") for s in project.sources]
+    urls.append(("/tags/", ""))
+    for entry in site.tags:
+        for number in range(1, len(paginate(entry.posts, per_page)) + 1):
+            urls.append((Pager(number, 0, entry.tag.url).url(number), ""))
+    urls += [(p.url, "") for p in site.pages]
+    return urls
+
+
+def projects_json(site: Site) -> str:
+    """The recruiter view as data: every card's fields and its proven figures."""
+    cards = []
+    for p in site.projects:
+        cards.append({
+            "slug": p.slug, "title": p.title, "tagline": p.tagline, "kind": p.kind,
+            "tags": [t.name for t in p.tags], "stack": list(p.stack),
+            "sections": [{"label": s.label, "body": s.body} for s in p.sections],
+            "claims": [{"template": c.template, "text": c.text} for c in p.claims],
+            "verified": p.verified,
+            "proof": None if p.proof is None else {
+                "command": p.proof.command, "source_hash": p.proof.source_hash,
+                "fresh": p.proof.fresh, "results": p.proof.results},
+            "url": site.config.absolute(p.url),
+            "links": [{"label": l.label, "url": l.url} for l in p.links],
+        })
+    return json.dumps({"site": site.config.absolute("/"), "projects": cards}, indent=2,
+                      sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def render_site(site: Site, env: jinja2.Environment) -> list[Output]:
+    """Every page of the site, in a stable order."""
+    r = Renderer(site, env)
+    out = [r.home(), *r.notes()]
+    posts = site.posts + (site.drafts if site.with_drafts else ())
+    out += [r.post(post) for post in posts]
+    out += r.projects_index()
+    for project in site.projects:
+        out += r.project(project)
+    out += r.tags()
+    out += [r.standalone(page) for page in site.pages]
+    out += [r.not_found(), *r.feeds()]
+    return out

@@ -1,0 +1,54 @@
+"""A project's source files, highlighted with line numbers and #L<n> anchors for its pages."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_for_filename
+from pygments.util import ClassNotFound
+
+from .model import SourceFile
+
+SOURCE_SUFFIXES = {".py", ".tla", ".cfg", ".tf", ".sql", ".toml", ".sh", ".txt", ".j2", ".jinja"}
+_SKIP_DIRS = {"__pycache__", ".pytest_cache", "node_modules", "corpus", "data", "fixtures"}
+_FORMATTER = HtmlFormatter(nowrap=True)
+MAX_BYTES = 200_000
+
+
+def project_sources(project_dir: Path) -> list[Path]:
+    """Code and tests worth reading, in a stable order (data folders and caches left out)."""
+    files = []
+    for path in sorted(project_dir.rglob("*")):
+        rel = path.relative_to(project_dir)
+        if (path.is_file() and path.suffix in SOURCE_SUFFIXES
+                and not _SKIP_DIRS.intersection(rel.parts[:-1])
+                and path.stat().st_size <= MAX_BYTES):
+            files.append(path)
+    return files
+
+
+def highlight_source(text: str, filename: str) -> str:
+    """One <span id="L<n>"> per line, each with a link to itself, inside the caller's <pre>."""
+    try:
+        code = highlight(text, get_lexer_for_filename(filename, stripnl=False), _FORMATTER)
+    except ClassNotFound:
+        code = html.escape(text)
+    lines = code.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(
+        f'<span class="line" id="L{n}"><a class="ln" href="#L{n}" aria-label="line {n}">{n}</a>{line}</span>'
+        for n, line in enumerate(lines, 1))
+
+
+def load_sources(project_dir: Path) -> tuple[SourceFile, ...]:
+    out = []
+    for path in project_sources(project_dir):
+        rel = path.relative_to(project_dir).as_posix()
+        text = path.read_text(encoding="utf-8", errors="replace")
+        out.append(SourceFile(rel, text.count("\n") + (0 if text.endswith("\n") or not text else 1),
+                              highlight_source(text, path.name), rel.startswith("tests/")
+                              or path.name.startswith("test_")))
+    return tuple(out)

@@ -1,0 +1,1 @@
+"""A tiny module whose run proves the demo card's figures."""

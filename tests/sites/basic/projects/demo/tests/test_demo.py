@@ -1,0 +1,2 @@
+def test_sum():
+    assert sum(range(10)) == 45
