@@ -101,6 +101,20 @@ def view(s: TarState) -> Mapping[str, str]:
     return out
 
 
+def expected_states(nodes: int, buyers: int, mode: Mode) -> int:
+    """Reachable states, counted by hand; the checkers must agree with it.
+
+    Buyers never interact, so the space is the product of one space per buyer.
+    Per buyer and node, with the ledger at ``none``: the ACL bit is clear and only
+    the request bit varies (2 per node). At ``granted``: ACL and request bits are
+    free (4). At ``revoked`` under partial revocation: ACL, request and breach are
+    all free (8), since a replica may still serve, then learn of the revocation;
+    under atomic revocation ACL and breach stay clear (2).
+    """
+    revoked = 8**nodes if mode == "partial" else 2**nodes
+    return (2**nodes + 4**nodes + revoked) ** buyers
+
+
 def model(nodes: int, buyers: int, mode: Mode) -> Model[TarState]:
     """The TAR transition system for ``nodes`` replicas and ``buyers`` buyers."""
     if nodes < 1 or buyers < 1:
