@@ -1,0 +1,66 @@
+"""The embedded speed store: SQLite with DynamoDB's item semantics (atomic ADD, TTL filtered on read)."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from .speed import SpeedRow
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS speed_agg (
+  minute_ms    INTEGER NOT NULL,
+  event_type   TEXT    NOT NULL,
+  bucket_ms    INTEGER NOT NULL,
+  events       INTEGER NOT NULL,
+  amount_cents INTEGER NOT NULL,
+  ttl          INTEGER NOT NULL,
+  PRIMARY KEY (minute_ms, event_type, bucket_ms)
+) WITHOUT ROWID
+"""
+_UPSERT = """
+INSERT INTO speed_agg VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT DO UPDATE SET events = events + excluded.events,
+                          amount_cents = amount_cents + excluded.amount_cents,
+                          ttl = max(ttl, excluded.ttl)
+"""
+
+
+class SqliteSpeedStore:
+    """One SQLite file; each `apply` is one transaction, so a batch is visible all at once or not at all."""
+
+    def __init__(self, path: Path | str, sweep_lag_s: int = 2 * 24 * 3600) -> None:
+        self.path = str(path)
+        self.sweep_lag_s = sweep_lag_s
+        """How long after expiry the simulated background deleter removes an item (DynamoDB: days)."""
+        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_SCHEMA)
+        self._db.commit()
+
+    def apply(self, deltas: list[SpeedRow]) -> None:
+        with self._db:
+            self._db.executemany(_UPSERT, [
+                (d.minute_ms, d.event_type, d.bucket_ms, d.events, d.amount_cents, d.ttl_s) for d in deltas
+            ])
+
+    def read(self, start_ms: int, end_ms: int, min_bucket_ms: int, now_s: int,
+             event_type: str | None = None) -> list[SpeedRow]:
+        sql = ("SELECT minute_ms, event_type, bucket_ms, events, amount_cents, ttl FROM speed_agg"
+               " WHERE minute_ms >= ? AND minute_ms < ? AND bucket_ms >= ? AND ttl > ?")
+        args: list[object] = [start_ms, end_ms, min_bucket_ms, now_s]
+        if event_type is not None:
+            sql += " AND event_type = ?"
+            args.append(event_type)
+        return [SpeedRow(*r) for r in self._db.execute(sql, args)]
+
+    def sweep(self, now_s: int) -> int:
+        with self._db:
+            return self._db.execute("DELETE FROM speed_agg WHERE ttl <= ?", (now_s - self.sweep_lag_s,)).rowcount
+
+    def item_count(self) -> int:
+        """Items physically present, expired or not."""
+        return int(self._db.execute("SELECT count(*) FROM speed_agg").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,69 @@
+"""An in-process stand-in for one Kinesis shard: an append-only log read by independent consumers.
+
+Each consumer keeps its own position, like a Lambda event-source mapping and a
+Firehose delivery stream reading the same shard. Records are columnar chunks
+(`Deliveries` slices) rather than one blob per record; the Kinesis adapter would
+serialise each row. Every chunk is stamped with the wall-clock time it was put,
+as Kinesis stamps ApproximateArrivalTimestamp, so consumers can measure freshness.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from .events import Deliveries
+
+
+@dataclass(frozen=True)
+class Record:
+    """A chunk of deliveries and when the stream accepted it."""
+
+    rows: Deliveries
+    first_seq: int
+    put_wall: float
+
+
+class Stream:
+    """Append-only log; chunks every consumer has read are trimmed (retention = 'until read')."""
+
+    def __init__(self) -> None:
+        self._chunks: list[Record] = []
+        self._base = 0  # index in the full log of self._chunks[0]
+        self._next_seq = 0
+        self._positions: dict[str, int] = {}
+
+    def consumer(self, name: str) -> Consumer:
+        """A new independent reader starting at the oldest retained record."""
+        self._positions[name] = self._base
+        return Consumer(self, name)
+
+    def put_records(self, rows: Deliveries) -> Record:
+        """Append a chunk and return it with its sequence number and arrival stamp."""
+        rec = Record(rows, self._next_seq, time.perf_counter())
+        self._chunks.append(rec)
+        self._next_seq += len(rows)
+        return rec
+
+    def _read(self, name: str) -> list[Record]:
+        pos = self._positions[name]
+        out = self._chunks[pos - self._base :]
+        self._positions[name] = self._base + len(self._chunks)
+        self._trim()
+        return out
+
+    def _trim(self) -> None:
+        low = min(self._positions.values())
+        if low > self._base:
+            del self._chunks[: low - self._base]
+            self._base = low
+
+
+class Consumer:
+    """One reader's iterator over the stream."""
+
+    def __init__(self, stream: Stream, name: str) -> None:
+        self._stream, self.name = stream, name
+
+    def get_records(self) -> list[Record]:
+        """Everything put since this consumer's last read, oldest first."""
+        return self._stream._read(self.name)
