@@ -93,9 +93,10 @@ def load_projects(config: Config, errors: ErrorCollector) -> list[Project]:
     return projects
 
 
-def check_references(posts: list[Post], projects: list[Project], errors: ErrorCollector) -> None:
-    """Every post's `project:` must name a card."""
-    known = {p.slug for p in projects}
+def check_references(posts: list[Post], config: Config, errors: ErrorCollector) -> None:
+    """Every post's `project:` must name a card (a card that failed to load still counts, so one
+    mistake in it is not reported again at every post)."""
+    known = {path.parent.name for path in card_files(config)}
     for post in posts:
         if post.project and post.project not in known:
             errors.add(f"project '{post.project}' has no card", post.source, post.project_line,
@@ -108,6 +109,6 @@ def load_site(config: Config) -> Loaded:
     posts = load_posts(config, errors)
     pages = load_pages(config, errors)
     projects = load_projects(config, errors)
-    check_references(posts, projects, errors)
+    check_references(posts, config, errors)
     errors.raise_if_any()
     return Loaded(posts, pages, projects)
