@@ -1,1 +1,4 @@
-"""Placeholder: the real module lands with its own issue."""
+"""CloudFlow: an order saga choreographed over queues, proven under duplicates, crashes and outages."""
+from .simulation import RunResult, Scenario, run
+
+__all__ = ["RunResult", "Scenario", "run"]

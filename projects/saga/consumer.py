@@ -1,0 +1,156 @@
+"""A service's pool of workers (its Lambda concurrency): idempotent consumption and the outbox relay.
+
+Per delivery, in order: read the trace header, open a span, then ONE local transaction that
+records (consumer, message id) and applies the handler; a message id already recorded is a
+redelivery and is acknowledged without running the handler again. Only after the commit is the
+message deleted, and a crash injected between the two leaves it to come back after its
+visibility timeout. Outgoing events leave through the outbox: sent first, then marked sent, so
+a crash in between sends them again (the consumers' business keys absorb that).
+"""
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .clock import VirtualClock
+from .events import SUBSCRIPTIONS, MalformedEvent, decode
+from .services.base import Defer, HandlerContext, Service
+from .tracing import HEADER, Tracer, parse_header
+from .transport import Delivery, TransientError, Transport
+
+DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    workers: int = 4
+    batch: int = 10
+    visibility_timeout: float = 30.0
+    crash_rate: float = 0.0
+    """chance a worker dies after committing but before deleting the message (or marking an outbox row)"""
+    handler_cost: tuple[float, float] = (0.002, 0.008)
+    restart: float = 0.3
+    """seconds a crashed worker is down (a cold start)"""
+    send_cost: float = 0.001
+    relay_retry: float = 0.05
+    idempotent: bool = True
+
+
+@dataclass(slots=True)
+class ConsumerStats:
+    deliveries: int = 0
+    redeliveries: int = 0
+    """deliveries with a receive count above 1 (crashes, deferrals)"""
+    outcomes: Counter[str] = field(default_factory=Counter)
+    crashes: int = 0
+    relay_crashes: int = 0
+    deferred: int = 0
+    malformed: int = 0
+    send_errors: int = 0
+    sent: int = 0
+    untraced: int = 0
+    errors: dict[str, str] = field(default_factory=dict)
+    """message id -> last handling error (explains what sits in a dead-letter queue)"""
+
+
+class WorkerPool:
+    """`config.workers` workers sharing one queue and one outbox; the scheduler drives `step`."""
+
+    def __init__(self, service: Service, transport: Transport, clock: VirtualClock, tracer: Tracer,
+                 rng: random.Random, config: WorkerConfig, stats: ConsumerStats) -> None:
+        self.service = service
+        self._transport = transport
+        self._clock = clock
+        self._tracer = tracer
+        self._rng = rng
+        self._config = config
+        self._stats = stats
+        self._busy_until = [0.0] * config.workers
+        self._relay_not_before = 0.0
+
+    def next_time(self) -> float | None:
+        """When this pool can next do something, or None if there is nothing to do."""
+        free = min(self._busy_until)
+        times = []
+        if self.service.store.has_unsent():
+            times.append(self._relay_not_before)
+        ready = self._transport.next_ready(self.service.name)
+        if ready is not None:
+            times.append(ready)
+        return max(free, min(times)) if times else None
+
+    def step(self) -> None:
+        """Run one unit of work on the first free worker, at the current simulated time."""
+        worker = self._busy_until.index(min(self._busy_until))
+        if self.service.store.has_unsent() and self._relay_not_before <= self._clock.now:
+            self._relay()
+        else:
+            c = self._config
+            for delivery in self._transport.receive(self.service.name, c.batch, c.visibility_timeout):
+                if not self._consume(delivery):
+                    break  # the worker crashed: the rest of its batch times out and comes back
+        self._busy_until[worker] = self._clock.now
+
+    def _consume(self, d: Delivery) -> bool:
+        """Handle one delivery; False if the worker crashed."""
+        s, c = self._stats, self._config
+        s.deliveries += 1
+        s.redeliveries += d.receive_count > 1
+        self._clock.sleep(self._rng.uniform(*c.handler_cost))
+        try:
+            event = decode(d.body)
+            handler = self.service.handlers[event.type]
+        except (MalformedEvent, KeyError) as exc:
+            s.malformed += 1
+            s.errors[d.message_id] = f"{type(exc).__name__}: {exc}"
+            return True
+        trace = parse_header(d.attributes.get(HEADER))
+        if trace is None:
+            s.untraced += 1
+            span = self._tracer.new_trace(self.service.name, event.type, self._clock.now)
+        else:
+            span = self._tracer.child(trace, self.service.name, event.type, self._clock.now)
+        if d.receive_count > 1:
+            span.annotations["receive"] = str(d.receive_count)
+        ctx = HandlerContext(self.service.store, self._clock, span, event, d.receive_count, c.idempotent)
+        try:
+            with self.service.store.transaction():
+                first = not c.idempotent or self.service.store.mark_processed(self.service.name, d.message_id)
+                outcome = handler(ctx) if first else DUPLICATE
+        except Defer as exc:
+            s.deferred += 1
+            s.errors[d.message_id] = f"deferred: {exc}"
+            span.annotations["deferred"] = str(exc)
+            self._transport.change_visibility(d.queue, d.receipt, exc.seconds)
+            span.end = self._clock.now
+            return True
+        s.outcomes[outcome] += 1
+        span.annotations["outcome"] = outcome
+        span.end = self._clock.now
+        if self._rng.random() < c.crash_rate:
+            s.crashes += 1
+            span.annotations["crash"] = "after commit, before ack"
+            self._clock.sleep(c.restart)
+            return False
+        self._transport.delete(d.queue, d.receipt)
+        return True
+
+    def _relay(self) -> None:
+        """Publish unsent outbox rows to their subscribers' queues."""
+        s, c = self._stats, self._config
+        for row in self.service.store.unsent():
+            try:
+                self._transport.send(SUBSCRIPTIONS[row.event_type], row.body,
+                                     {HEADER: row.trace_header, "event_type": row.event_type})
+            except TransientError:
+                s.send_errors += 1
+                self._relay_not_before = self._clock.now + c.relay_retry
+                return
+            s.sent += 1
+            self._clock.sleep(c.send_cost)
+            if self._rng.random() < c.crash_rate:
+                s.relay_crashes += 1  # sent but not marked: it is sent again after the restart
+                self._clock.sleep(c.restart)
+                return
+            self.service.store.mark_sent(row.seq)
