@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter, defaultdict
 
 from .config import Config
@@ -33,6 +34,17 @@ def _tag_index(posts: list[Post], projects: list[Project]) -> tuple[TagIndex, ..
     return tuple(index)
 
 
+def build_date(published: list[Post]) -> dt.date | None:
+    """The date the output carries (feed 'updated', sitemap): the newest post's, else
+    SOURCE_DATE_EPOCH's, never the clock, so two builds of the same input are identical."""
+    if published and published[0].date:
+        return published[0].date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return None
+
+
 def assemble(config: Config, loaded: Loaded, with_drafts: bool = False) -> Site:
     published = _newest_first([p for p in loaded.posts if not p.is_draft])
     drafts = sorted((p for p in loaded.posts if p.is_draft), key=lambda p: (-p.progress, p.slug))
@@ -48,6 +60,6 @@ def assemble(config: Config, loaded: Loaded, with_drafts: bool = False) -> Site:
         config=config, posts=tuple(published), drafts=tuple(drafts),
         pages=tuple(sorted(loaded.pages, key=lambda p: (p.order, p.slug))),
         projects=tuple(projects), tags=_tag_index(published, projects), stats=stats,
-        with_drafts=with_drafts, build_date=published[0].date if published else None,
+        with_drafts=with_drafts, build_date=build_date(published),
         neighbours=neighbours,
     )
