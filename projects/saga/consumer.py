@@ -71,19 +71,18 @@ class WorkerPool:
 
     def next_time(self) -> float | None:
         """When this pool can next do something, or None if there is nothing to do."""
-        free = min(self._busy_until)
-        times = []
-        if self.service.store.has_unsent():
-            times.append(self._relay_not_before)
-        ready = self._transport.next_ready(self.service.name)
-        if ready is not None:
-            times.append(ready)
-        return max(free, min(times)) if times else None
+        times = [t for t in (self._relay_time(), self._transport.next_ready(self.service.name)) if t is not None]
+        return max(min(self._busy_until), min(times)) if times else None
+
+    def _relay_time(self) -> float | None:
+        unsent_at = self.service.store.first_unsent_at()
+        return None if unsent_at is None else max(unsent_at, self._relay_not_before)
 
     def step(self) -> None:
         """Run one unit of work on the first free worker, at the current simulated time."""
         worker = self._busy_until.index(min(self._busy_until))
-        if self.service.store.has_unsent() and self._relay_not_before <= self._clock.now:
+        relay_at = self._relay_time()
+        if relay_at is not None and relay_at <= self._clock.now:
             self._relay()
         else:
             c = self._config
@@ -139,7 +138,7 @@ class WorkerPool:
     def _relay(self) -> None:
         """Publish unsent outbox rows to their subscribers' queues."""
         s, c = self._stats, self._config
-        for row in self.service.store.unsent():
+        for row in self.service.store.unsent(self._clock.now):
             try:
                 self._transport.send(SUBSCRIPTIONS[row.event_type], row.body,
                                      {HEADER: row.trace_header, "event_type": row.event_type})

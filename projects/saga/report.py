@@ -118,7 +118,8 @@ def evaluate(r: RunResult, fig: dict[str, Any]) -> list[inv.Check]:
         checks.append(inv.Check("same_state_without_duplicates", fig["same_state_without_duplicates"],
                                 "business state digest vs a run with no duplicates and no crashes"))
     window = r.scenario.breaker.window
-    if r.scenario.outage is not None and brk["calls_during_outage"] >= window:
+    # Only judge the breaker when the outage saw enough calls to trip it (min_calls).
+    if r.scenario.outage is not None and brk["calls_during_outage"] >= r.scenario.breaker.min_calls:
         checks.append(inv.Check("breaker_opens_in_outage", brk.get("calls_before_open", window + 1) <= window,
                                 f"opened after {brk.get('calls_before_open')} calls (window {window})"))
         checks.append(inv.Check("breaker_recloses", brk["closed_after_recovery_ms"] is not None

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 _COMMON_SCHEMA = """
 CREATE TABLE processed (consumer TEXT, message_id TEXT, PRIMARY KEY (consumer, message_id));
 CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_type TEXT, body TEXT,
-                     trace_header TEXT, sent INTEGER DEFAULT 0);
+                     trace_header TEXT, created_at REAL, sent INTEGER DEFAULT 0);
+CREATE INDEX outbox_unsent ON outbox (sent, created_at);
 """
 
 
@@ -52,17 +53,22 @@ class Store:
         cur = self.db.execute("INSERT OR IGNORE INTO processed VALUES (?, ?)", (consumer, message_id))
         return cur.rowcount == 1
 
-    def add_to_outbox(self, event_type: str, body: str, trace_header: str) -> None:
-        self.db.execute("INSERT INTO outbox (event_type, body, trace_header) VALUES (?, ?, ?)",
-                        (event_type, body, trace_header))
+    def add_to_outbox(self, event_type: str, body: str, trace_header: str, now: float) -> None:
+        self.db.execute("INSERT INTO outbox (event_type, body, trace_header, created_at) VALUES (?, ?, ?, ?)",
+                        (event_type, body, trace_header, now))
         self._pending += 1
 
-    def has_unsent(self) -> bool:
-        return self._pending > 0
+    def first_unsent_at(self) -> float | None:
+        """When the oldest unsent event was written (a relay cannot send it earlier), or None."""
+        if self._pending == 0:
+            return None
+        t: float = self.db.execute("SELECT MIN(created_at) FROM outbox WHERE sent = 0").fetchone()[0]
+        return t
 
-    def unsent(self) -> list[OutboxRow]:
-        rows = self.db.execute(
-            "SELECT seq, event_type, body, trace_header FROM outbox WHERE sent = 0 ORDER BY seq")
+    def unsent(self, now: float) -> list[OutboxRow]:
+        """Unsent events written at or before `now`, oldest first."""
+        rows = self.db.execute("SELECT seq, event_type, body, trace_header FROM outbox "
+                               "WHERE sent = 0 AND created_at <= ? ORDER BY seq", (now,))
         return [OutboxRow(*r) for r in rows]
 
     def mark_sent(self, seq: int) -> None:

@@ -47,11 +47,11 @@ class Service:
     handlers: dict[str, Handler] = field(default_factory=dict)
 
 
-def emit(store: Store, span: Span, saga_id: str, event_type: str, data: dict[str, object]) -> None:
+def emit(store: Store, now: float, span: Span, saga_id: str, event_type: str, data: dict[str, object]) -> None:
     """Queue an event in the outbox, inside the caller's transaction.
 
     The event id is the (saga, event type) pair: a producer that sends the same event twice
     sends the same id, and every event type happens at most once per saga.
     """
     event = Event(event_type, f"{saga_id}:{event_type}", saga_id, dict(data))
-    store.add_to_outbox(event_type, event.encode(), context_of(span).header())
+    store.add_to_outbox(event_type, event.encode(), context_of(span).header(), now)

@@ -29,10 +29,10 @@ class InventoryService(Service):
         if available >= qty:
             db.execute("UPDATE stock SET available = available - ? WHERE sku = ?", (qty, sku))
             db.execute("INSERT OR REPLACE INTO reservations VALUES (?, ?, ?, ?)", (e.saga_id, sku, qty, RESERVED))
-            emit(ctx.store, ctx.span, e.saga_id, "InventoryReserved", e.data)
+            emit(ctx.store, ctx.clock.now, ctx.span, e.saga_id, "InventoryReserved", e.data)
         else:
             db.execute("INSERT OR REPLACE INTO reservations VALUES (?, ?, ?, ?)", (e.saga_id, sku, qty, REJECTED))
-            emit(ctx.store, ctx.span, e.saga_id, "InventoryRejected", {"sku": sku})
+            emit(ctx.store, ctx.clock.now, ctx.span, e.saga_id, "InventoryRejected", {"sku": sku})
         return APPLIED
 
     def _release(self, ctx: HandlerContext) -> str:
@@ -40,14 +40,14 @@ class InventoryService(Service):
         status = self._status(ctx)
         if status is None:
             db.execute("INSERT INTO reservations VALUES (?, NULL, 0, ?)", (saga, TOMBSTONE))
-            emit(ctx.store, ctx.span, saga, "InventoryReleased", {"qty": 0})
+            emit(ctx.store, ctx.clock.now, ctx.span, saga, "InventoryReleased", {"qty": 0})
             return TOMBSTONED
         if status != RESERVED:
             return NOOP
         sku, qty = db.execute("SELECT sku, qty FROM reservations WHERE saga_id = ?", (saga,)).fetchone()
         db.execute("UPDATE stock SET available = available + ? WHERE sku = ?", (qty, sku))
         db.execute("UPDATE reservations SET status = ? WHERE saga_id = ?", (RELEASED, saga))
-        emit(ctx.store, ctx.span, saga, "InventoryReleased", {"qty": qty})
+        emit(ctx.store, ctx.clock.now, ctx.span, saga, "InventoryReleased", {"qty": qty})
         return APPLIED
 
     @staticmethod

@@ -30,7 +30,7 @@ class OrderService(Service):
         with self.store.transaction() as db:
             db.execute("INSERT INTO orders VALUES (?, ?, ?, ?, ?, NULL, ?)",
                        (order.order_id, span.trace_id, span.span_id, PENDING, self._clock.now, order.amount))
-            emit(self.store, span, order.order_id, "OrderPlaced",
+            emit(self.store, self._clock.now, span, order.order_id, "OrderPlaced",
                  {"customer": order.customer, "sku": order.sku, "qty": order.qty, "amount": order.amount,
                   "deliverable": not order.undeliverable})
         span.end = self._clock.now
@@ -43,7 +43,7 @@ class OrderService(Service):
         with self.store.transaction() as db:
             if status in (PENDING, COMPLETED):
                 db.execute("UPDATE orders SET status = ? WHERE order_id = ?", (CANCELLING, order_id))
-                emit(self.store, span, order_id, "OrderCancelled", {})
+                emit(self.store, self._clock.now, span, order_id, "OrderCancelled", {})
             else:
                 span.annotations["ignored"] = status
         span.end = self._clock.now

@@ -57,7 +57,7 @@ class PaymentService(Service):
         charged = entry.kind == "charge"
         ctx.store.db.execute("INSERT OR REPLACE INTO payments VALUES (?, ?, ?, ?)",
                              (e.saga_id, customer, amount, CHARGED if charged else FAILED))
-        emit(ctx.store, ctx.span, e.saga_id, "PaymentCharged" if charged else "PaymentFailed", e.data)
+        emit(ctx.store, ctx.clock.now, ctx.span, e.saga_id, "PaymentCharged" if charged else "PaymentFailed", e.data)
         return APPLIED
 
     def _refund(self, ctx: HandlerContext) -> str:
@@ -65,7 +65,7 @@ class PaymentService(Service):
         status = self._status(ctx)
         if status is None:
             ctx.store.db.execute("INSERT INTO payments VALUES (?, NULL, 0, ?)", (saga, TOMBSTONE))
-            emit(ctx.store, ctx.span, saga, "PaymentRefunded", {"amount": 0})
+            emit(ctx.store, ctx.clock.now, ctx.span, saga, "PaymentRefunded", {"amount": 0})
             return TOMBSTONED
         if status != CHARGED:
             return NOOP  # FAILED: PaymentFailed already started the release; others: done
@@ -73,7 +73,7 @@ class PaymentService(Service):
             "SELECT customer, amount FROM payments WHERE saga_id = ?", (saga,)).fetchone()
         self._call(ctx, lambda: self.gateway.refund(f"{saga}:refund", saga, customer, amount))
         ctx.store.db.execute("UPDATE payments SET status = ? WHERE saga_id = ?", (REFUNDED, saga))
-        emit(ctx.store, ctx.span, saga, "PaymentRefunded", {"amount": amount})
+        emit(ctx.store, ctx.clock.now, ctx.span, saga, "PaymentRefunded", {"amount": amount})
         return APPLIED
 
     def _call(self, ctx: HandlerContext, op: Callable[[], LedgerEntry]) -> LedgerEntry:

@@ -21,7 +21,7 @@ class ShippingService(Service):
             return LATE if status == TOMBSTONE else NOOP
         ok = bool(e.data["deliverable"])
         ctx.store.db.execute("INSERT OR REPLACE INTO shipments VALUES (?, ?)", (e.saga_id, SCHEDULED if ok else FAILED))
-        emit(ctx.store, ctx.span, e.saga_id, "ShipmentScheduled" if ok else "ShippingFailed", {})
+        emit(ctx.store, ctx.clock.now, ctx.span, e.saga_id, "ShipmentScheduled" if ok else "ShippingFailed", {})
         return APPLIED
 
     def _cancel(self, ctx: HandlerContext) -> str:
@@ -29,12 +29,12 @@ class ShippingService(Service):
         status = self._status(ctx)
         if status is None:
             ctx.store.db.execute("INSERT INTO shipments VALUES (?, ?)", (saga, TOMBSTONE))
-            emit(ctx.store, ctx.span, saga, "ShipmentCancelled", {})
+            emit(ctx.store, ctx.clock.now, ctx.span, saga, "ShipmentCancelled", {})
             return TOMBSTONED
         if status != SCHEDULED:
             return NOOP  # FAILED: the ShippingFailed compensation is already running
         ctx.store.db.execute("UPDATE shipments SET status = ? WHERE saga_id = ?", (CANCELLED, saga))
-        emit(ctx.store, ctx.span, saga, "ShipmentCancelled", {})
+        emit(ctx.store, ctx.clock.now, ctx.span, saga, "ShipmentCancelled", {})
         return APPLIED
 
     @staticmethod
