@@ -99,7 +99,7 @@ class BatchLayer:
         t0 = time.perf_counter()
         result = compact(self.store)
         t1 = time.perf_counter()
-        engine = DuckDbEngine(self.store)
+        engine = DuckDbEngine(self.store, [EVENTS])
         try:
             view = compute_view(engine, cutoff_ms)
         finally:

@@ -6,7 +6,7 @@ from typing import Any, Protocol, Sequence
 
 import duckdb
 
-from .catalog import TABLES, duckdb_view
+from .catalog import TABLES, TableDef, duckdb_view
 from .objectstore import ObjectStore
 
 Row = tuple[Any, ...]
@@ -19,10 +19,10 @@ class QueryEngine(Protocol):
 class DuckDbEngine:
     """In-process DuckDB with one view per catalog table over the store's files (Athena's local stand-in)."""
 
-    def __init__(self, store: ObjectStore) -> None:
+    def __init__(self, store: ObjectStore, tables: Sequence[TableDef] = TABLES) -> None:
         self.con = duckdb.connect()
         self.con.execute("SET threads TO 2")
-        for t in TABLES:
+        for t in tables:
             self.con.execute(duckdb_view(t, store))
 
     def query(self, sql: str, params: Sequence[int | str] = ()) -> list[Row]:

@@ -62,7 +62,8 @@ def run(cfg: RunConfig, store: SpeedStore | None = None) -> dict[str, object]:
     log.info("generated %d deliveries of %d events in %.2fs", len(d), w.events, time.perf_counter() - t0)
 
     objects = LocalObjectStore(cfg.data_dir)
-    store = store or SqliteSpeedStore(cfg.data_dir / SPEED_DB)
+    owned = SqliteSpeedStore(cfg.data_dir / SPEED_DB) if store is None else None
+    store = owned or store
     stream = Stream()
     speed = SpeedLayer(stream.consumer("speed-lambda"), store, cfg.lambda_batch)
     archive = Archive(stream.consumer("firehose"), objects)
@@ -130,7 +131,10 @@ def run(cfg: RunConfig, store: SpeedStore | None = None) -> dict[str, object]:
     late, late_found, late_beyond_ttl = _late_events(d, w.start_ms, every, objects)
     cross = _cross_check(objects, oracle, d, now)
     freshness = np.asarray(speed.freshness_ms)
-    _write_manifest(cfg.data_dir, w, now, cutoffs)
+    expired_present = store.count_expired(now // 1000)
+    if owned:
+        owned.close()
+    _write_manifest(cfg.data_dir, w, now, cutoffs, every)
     return {
         "events": int(len(np.unique(d.event_id))),
         "deliveries": len(d),
@@ -148,6 +152,7 @@ def run(cfg: RunConfig, store: SpeedStore | None = None) -> dict[str, object]:
         "batch_runs": len(cutoffs),
         "partitions_rewritten": rewritten,
         "ttl_items_swept": swept,
+        "ttl_expired_present": expired_present,
         "stale_batch": stale,
         "recompute_cross_check": cross,
         "freshness_p50_ms": round(float(np.percentile(freshness, 50)), 3),
@@ -194,10 +199,11 @@ def _cross_check(objects: LocalObjectStore, oracle: Oracle, d: Deliveries, cutof
     return raw == compacted == log_rows and len(log_rows) > 0
 
 
-def _write_manifest(data_dir: Path, w: Workload, now_ms: int, cutoffs: list[int]) -> None:
-    """What `serve` needs: the simulated clock and which view to merge with the speed store."""
-    manifest = {"start_ms": w.start_ms, "now_ms": now_ms,
-                # Serve the run before last, so the dashboard shows the speed layer's share too.
-                "cutoff_ms": cutoffs[-2] if len(cutoffs) > 1 else cutoffs[-1],
+def _write_manifest(data_dir: Path, w: Workload, now_ms: int, cutoffs: list[int], every: int) -> None:
+    """What `serve` needs: the simulated clock, where events end, and which view to merge with the speed store."""
+    events_end = w.start_ms + w.hours * HOUR_MS
+    # Serve the view from one interval before the last events, so the dashboard shows both layers' shares.
+    served = max([c for c in cutoffs if c <= events_end - every] or cutoffs[:1])
+    manifest = {"start_ms": w.start_ms, "events_end_ms": events_end, "now_ms": now_ms, "cutoff_ms": served,
                 "speed_store": SPEED_DB, "workload": w.__dict__}
     (data_dir / MANIFEST).write_text(json.dumps(manifest, indent=2))

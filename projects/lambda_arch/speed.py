@@ -47,6 +47,9 @@ class SpeedStore(Protocol):
     def sweep(self, now_s: int) -> int:
         """Physically delete some expired items, as DynamoDB's background TTL process does. Returns count."""
 
+    def count_expired(self, now_s: int) -> int:
+        """Items still stored although expired at `now_s` (what a read that trusted presence would show)."""
+
 
 def aggregate(rows: Deliveries) -> list[SpeedRow]:
     """Fold a batch of deliveries into one delta per (minute, type, ingest hour)."""

@@ -88,6 +88,17 @@ class DynamoSpeedStore:
                 return rows
             args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    def count_expired(self, now_s: int) -> int:
+        n, args = 0, {"TableName": self.table, "Select": "COUNT", "FilterExpression": "#ttl <= :now",
+                      "ExpressionAttributeNames": {"#ttl": "ttl"},
+                      "ExpressionAttributeValues": {":now": {"N": str(now_s)}}}
+        while True:
+            page = self._ddb.scan(**args)
+            n += page["Count"]
+            if "LastEvaluatedKey" not in page:
+                return n
+            args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
     def sweep(self, now_s: int) -> int:
         """DynamoDB's own background process deletes expired items; there is nothing to do here."""
         return 0

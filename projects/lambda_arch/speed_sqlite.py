@@ -28,10 +28,13 @@ ON CONFLICT DO UPDATE SET events = events + excluded.events,
 class SqliteSpeedStore:
     """One SQLite file; each `apply` is one transaction, so a batch is visible all at once or not at all."""
 
-    def __init__(self, path: Path | str, sweep_lag_s: int = 2 * 24 * 3600) -> None:
+    def __init__(self, path: Path | str, sweep_lag_s: int = 12 * 3600, readonly: bool = False) -> None:
         self.path = str(path)
         self.sweep_lag_s = sweep_lag_s
-        """How long after expiry the simulated background deleter removes an item (DynamoDB: days)."""
+        """How long after expiry the simulated background deleter removes an item (DynamoDB: up to days)."""
+        if readonly:  # the API's view: it never writes, and a missing file is an error, not a new table
+            self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            return
         self._db = sqlite3.connect(self.path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -58,9 +61,11 @@ class SqliteSpeedStore:
         with self._db:
             return self._db.execute("DELETE FROM speed_agg WHERE ttl <= ?", (now_s - self.sweep_lag_s,)).rowcount
 
-    def item_count(self) -> int:
-        """Items physically present, expired or not."""
-        return int(self._db.execute("SELECT count(*) FROM speed_agg").fetchone()[0])
+    def count_expired(self, now_s: int) -> int:
+        return int(self._db.execute("SELECT count(*) FROM speed_agg WHERE ttl <= ?", (now_s,)).fetchone()[0])
 
     def close(self) -> None:
+        """Close, leaving a plain rollback-journal file that read-only openers can use."""
+        if not self._db.in_transaction:
+            self._db.execute("PRAGMA journal_mode=DELETE")
         self._db.close()
