@@ -1,0 +1,223 @@
+"""`shiplog serve`: build, serve the output over HTTP, rebuild on change, reload open pages.
+
+    Watcher (watch.py) --change--> rebuild() --> LiveState.publish(build n, errors)
+    HTTP GET /path      --> a file under the output folder (+ reload script, + overlay on error)
+    HTTP GET /__shiplog/events --> Server-Sent Events: one `build` event per finished build
+
+A failed build leaves the previous output folder in place (build() swaps only on success), so the
+last good site keeps being served, with the errors laid over it until a build works again.
+"""
+from __future__ import annotations
+
+import logging
+import mimetypes
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .build import BuildResult, build
+from .errors import BuildFailed, SiteError
+from .livereload import EVENTS_PATH, error_page, event_data, inject
+from .watch import Watcher
+
+log = logging.getLogger(__name__)
+
+SERVE_DIR = ".shiplog-cache/serve"
+"""Where serve builds by default: never _site/, so drafts shown while writing are never deployed."""
+KEEPALIVE_SECONDS = 15.0
+
+
+class LiveState:
+    """The number and outcome of the newest build; SSE streams wait here for the next one."""
+
+    def __init__(self) -> None:
+        self.build = 0
+        self.errors: list[SiteError] | None = None
+        self.stopping = False
+        self._changed = threading.Condition()
+
+    def publish(self, errors: list[SiteError] | None) -> None:
+        with self._changed:
+            self.build += 1
+            self.errors = errors
+            self._changed.notify_all()
+
+    def snapshot(self) -> tuple[int, list[SiteError] | None]:
+        with self._changed:
+            return self.build, self.errors
+
+    def wait_after(self, build: int, timeout: float) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self.build != build or self.stopping, timeout)
+
+    def stop(self) -> None:
+        with self._changed:
+            self.stopping = True
+            self._changed.notify_all()
+
+
+def resolve_request(out: Path, raw_path: str) -> Path | None:
+    """The file under `out` a URL path names, or None. Refuses '..', encoded or not, and symlinks
+    that lead outside: only files under the output folder are ever served."""
+    path = unquote(urlsplit(raw_path).path, errors="strict")
+    parts = [p for p in path.split("/") if p]
+    if "\\" in path or "\0" in path or any(p in (".", "..") for p in parts):
+        return None
+    base = out.resolve()
+    target = base.joinpath(*parts)
+    if target.is_dir():
+        target = target / "index.html"
+    try:
+        real = target.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return real if real.is_file() and real.is_relative_to(base) else None
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: LiveServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib signature)
+        log.debug("%s " + format, self.address_string(), *args)
+
+    def do_HEAD(self) -> None:
+        self.respond(head=True)
+
+    def do_GET(self) -> None:
+        if urlsplit(self.path).path == EVENTS_PATH:
+            self.events()
+        else:
+            self.respond(head=False)
+
+    def respond(self, head: bool) -> None:
+        out, state = self.server.out, self.server.state
+        build, errors = state.snapshot()
+        url_path = urlsplit(self.path).path
+        try:
+            file = resolve_request(out, self.path)
+        except UnicodeDecodeError:
+            file = None
+        if file is not None and file.name == "index.html" and not url_path.endswith(("/", ".html")):
+            self.redirect(url_path + "/")
+            return
+        status = HTTPStatus.OK
+        if file is None:
+            status = HTTPStatus.NOT_FOUND
+            file = resolve_request(out, "/404.html")
+        if file is None:
+            if errors and not out.is_dir():
+                self.send_body(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8",
+                               error_page(build, errors).encode(), head)
+            else:
+                self.send_body(status, "text/plain; charset=utf-8", b"not found\n", head)
+            return
+        ctype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        try:
+            body = file.read_bytes()
+        except OSError:  # swapped away between resolve and read; the next request sees the new site
+            self.send_body(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", b"rebuilding\n", head)
+            return
+        if ctype == "text/html":
+            body = inject(body.decode("utf-8"), build, errors).encode("utf-8")
+        if ctype.startswith("text/") or ctype in ("application/json", "application/xml", "image/svg+xml"):
+            ctype += "; charset=utf-8"
+        self.send_body(status, ctype, body, head)
+
+    def redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def send_body(self, status: HTTPStatus, ctype: str, body: bytes, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def events(self) -> None:
+        """One `build` event now and after every build; a comment line keeps idle streams open."""
+        state = self.server.state
+        self.close_connection = True
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        sent = -1
+        try:
+            while not state.stopping:
+                build, errors = state.snapshot()
+                if build != sent:
+                    self.wfile.write(f"event: build\ndata: {event_data(build, errors)}\n\n".encode())
+                    sent = build
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+                state.wait_after(sent, KEEPALIVE_SECONDS)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+class LiveServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], out: Path, state: LiveState) -> None:
+        self.out = out
+        self.state = state
+        super().__init__(address, Handler)
+
+
+@dataclass
+class Reporter:
+    """What serve tells the CLI, which does the printing."""
+    serving: Callable[[str], None]
+    built: Callable[[BuildResult], None]
+    failed: Callable[[list[SiteError]], None]
+
+
+def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int = 8000,
+          out: Path | None = None, drafts: bool = True, proofs: bool = True) -> None:
+    """Build, then serve and rebuild on change until interrupted (KeyboardInterrupt propagates)."""
+    root = root.resolve()
+    out = (out or root / SERVE_DIR).resolve()
+    state = LiveState()
+    lock = threading.Lock()
+
+    def rebuild() -> None:
+        with lock:
+            try:
+                result = build(root, out, drafts=drafts, proofs=proofs)
+            except BuildFailed as exc:
+                state.publish(exc.errors)
+                reporter.failed(exc.errors)
+            except Exception as exc:  # a bug must not take the preview down; show it instead
+                log.error("rebuild crashed:\n%s", traceback.format_exc())
+                errors = [SiteError(f"internal error in shiplog: {exc!r} (run with --debug for the traceback)")]
+                state.publish(errors)
+                reporter.failed(errors)
+            else:
+                state.publish(None)
+                reporter.built(result)
+
+    rebuild()
+    server = LiveServer((host, port), out, state)
+    watcher = Watcher(root, rebuild)
+    watcher.start()
+    try:
+        bound_host, bound_port = server.server_address[:2]
+        reporter.serving(f"http://{bound_host}:{bound_port}/")
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        state.stop()
+        watcher.stop()
+        server.server_close()

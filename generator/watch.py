@@ -1,0 +1,128 @@
+"""Watch the site's sources with watchdog and run one rebuild per burst of changes.
+
+An editor's save is often several events (write a temp file, rename it over the original,
+touch the folder). The Debouncer waits until the sources have been quiet for a moment, then
+calls the rebuild once; changes that arrive while a rebuild runs cause exactly one more.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+log = logging.getLogger(__name__)
+
+WATCHED_DIRS = ("content", "templates", "projects", "static")
+WATCHED_FILES = ("site.yaml",)
+IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".git", "node_modules", ".mypy_cache"}
+# Opening or reading a file is not a change: the build itself reads every source.
+IGNORED_EVENTS = {"opened", "closed_no_write"}
+
+
+def is_source(path: Path, root: Path) -> bool:
+    """True for files whose change can change the built site (editor scratch files are not)."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    if not parts:
+        return False
+    if len(parts) == 1:
+        return parts[0] in WATCHED_FILES or parts[0] in WATCHED_DIRS
+    if parts[0] not in WATCHED_DIRS or IGNORED_PARTS.intersection(parts):
+        return False
+    name = parts[-1]
+    return not (name.startswith((".#", ".~")) or name.endswith(("~", ".swp", ".swx", ".pyc", ".tmp"))
+                or name == "4913")
+
+
+class Debouncer:
+    """Calls `action` in its own thread once the pokes have stopped for `quiet` seconds."""
+
+    def __init__(self, action: Callable[[], None], quiet: float = 0.1) -> None:
+        self.action = action
+        self.quiet = quiet
+        self._last = 0.0
+        self._pending = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="shiplog-rebuild", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def poke(self) -> None:
+        self._last = time.monotonic()
+        self._pending.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._pending.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while True:
+            self._pending.wait()
+            if self._stop.is_set():
+                return
+            while (wait := self._last + self.quiet - time.monotonic()) > 0:
+                time.sleep(wait)
+            # Clear before building: a save during the build sets it again -> one more rebuild.
+            self._pending.clear()
+            if self._stop.is_set():
+                return
+            self.action()
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, watcher: Watcher) -> None:
+        self.root = watcher.root
+        self.watcher = watcher
+        self.debouncer = watcher.debouncer
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in IGNORED_EVENTS or (event.is_directory and event.event_type == "modified"):
+            return
+        if event.is_directory and event.event_type in ("created", "moved"):
+            self.watcher.watch_new_folder(Path(str(getattr(event, "dest_path", "") or event.src_path)))
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        if any(p and is_source(Path(str(p)), self.root) for p in paths):
+            log.debug("change: %s %s", event.event_type, event.src_path)
+            self.debouncer.poke()
+
+
+class Watcher:
+    """watchdog on content/, templates/, projects/, static/ and site.yaml (not on .venv or _site)."""
+
+    def __init__(self, root: Path, on_change: Callable[[], None], quiet: float = 0.1) -> None:
+        self.root = root.resolve()
+        self.debouncer = Debouncer(on_change, quiet)
+        self.observer = Observer()
+        self.handler = _Handler(self)
+        self.watched: set[str] = set()
+        # The root itself non-recursively (site.yaml, a content/ folder created later), and each
+        # source folder recursively: a recursive watch on the root would also cover .venv and .git.
+        self.observer.schedule(self.handler, str(self.root), recursive=False)
+        for name in WATCHED_DIRS:
+            self.watch_new_folder(self.root / name)
+
+    def watch_new_folder(self, folder: Path) -> None:
+        """Start watching a source folder that appeared at the top of the site (templates/, ...)."""
+        if folder.parent == self.root and folder.name in WATCHED_DIRS and folder.name not in self.watched \
+                and folder.is_dir():
+            self.watched.add(folder.name)
+            self.observer.schedule(self.handler, str(folder), recursive=True)
+            self.debouncer.poke()  # files may have landed in it before the watch began
+
+    def start(self) -> None:
+        self.debouncer.start()
+        self.observer.start()
+
+    def stop(self) -> None:
+        self.observer.stop()
+        self.debouncer.stop()
+        self.observer.join(timeout=5)
