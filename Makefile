@@ -6,13 +6,15 @@ BIN := $(VENV)/bin
 PROJECT_REQS := $(wildcard projects/*/requirements.txt)
 STAMP := $(VENV)/.installed
 
-.PHONY: serve build test bench clean
+.PHONY: install serve build test bench clean
 
 $(STAMP): pyproject.toml $(PROJECT_REQS)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]' $(foreach r,$(PROJECT_REQS),-r $(r))
 	touch $(STAMP)
+
+install: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/shiplog build

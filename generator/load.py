@@ -8,9 +8,8 @@ from .cards import card_files, card_slug, parse_card
 from .config import Config
 from .content import check_slug, markdown_files, parse_page, parse_post, relative
 from .errors import BuildFailed, ErrorCollector, SiteError
-from .markdown import render_markdown
 from .model import Page, Post, Project
-from .sources import load_sources
+from .sources import load_sources, render_readme
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +78,9 @@ def load_pages(config: Config, errors: ErrorCollector) -> list[Page]:
 def load_project(path: Path, config: Config) -> Project:
     rel = relative(path, config)
     project = parse_card(_read(path, rel), rel, card_slug(path, rel))
-    readme = path.parent / "README.md"
-    readme_html = render_markdown(_read(readme, relative(readme, config))).html if readme.is_file() else ""
-    return replace(project, readme_html=readme_html, sources=load_sources(path.parent))
+    sources = load_sources(path.parent)
+    blob = f"{config.repo_url}/blob/main/projects/{project.slug}" if config.repo_url else ""
+    return replace(project, readme_html=render_readme(path.parent, sources, blob), sources=sources)
 
 
 def load_projects(config: Config, errors: ErrorCollector) -> list[Project]:

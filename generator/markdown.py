@@ -10,6 +10,7 @@ import functools
 import html
 import re
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -146,8 +147,11 @@ def _inline_text(token: Token) -> str:
 class _Measure:
     """Walks the token stream once: heading ids, word and code counts, links and images."""
 
-    def __init__(self, body_line: int) -> None:
+    def __init__(self, body_line: int, heading_shift: int = 0,
+                 rewrite: Callable[[str], str] | None = None) -> None:
         self.body_line = body_line
+        self.heading_shift = heading_shift
+        self.rewrite = rewrite
         self.words = 0
         self.code_lines = 0
         self.images = 0
@@ -167,6 +171,8 @@ class _Measure:
         for i, token in enumerate(tokens):
             if token.map:
                 line = self.body_line + token.map[0]
+            if token.type in ("heading_open", "heading_close") and self.heading_shift:
+                token.tag = f"h{min(6, int(token.tag[1]) + self.heading_shift)}"
             if token.type == "heading_open":
                 text = _inline_text(tokens[i + 1])
                 anchor = self.unique_id(text)
@@ -182,6 +188,9 @@ class _Measure:
 
     def _references(self, token: Token, line: int) -> None:
         for child in token.children or ():
+            if self.rewrite and child.type in ("link_open", "image"):
+                attr = "href" if child.type == "link_open" else "src"
+                child.attrSet(attr, self.rewrite(str(child.attrGet(attr) or "")))
             if child.type == "link_open":
                 self.links.append(Reference(str(child.attrGet("href") or ""), line))
             elif child.type == "image":
@@ -190,11 +199,13 @@ class _Measure:
                 self.image_refs.append(Reference(str(child.attrGet("src") or ""), line, alt))
 
 
-def render_markdown(body: str, body_line: int = 1) -> Rendered:
-    """Render a Markdown body; `body_line` maps token lines to file lines."""
+def render_markdown(body: str, body_line: int = 1, heading_shift: int = 0,
+                    rewrite: Callable[[str], str] | None = None) -> Rendered:
+    """Render a Markdown body; `body_line` maps token lines to file lines. `heading_shift`
+    demotes headings (a README's # under a page's own h1); `rewrite` maps link/image targets."""
     env: dict[str, Any] = {}
     tokens = _PARSER.parse(body, env)
-    measure = _Measure(body_line)
+    measure = _Measure(body_line, heading_shift, rewrite)
     measure.walk(tokens)
     out = _PARSER.renderer.render(tokens, _PARSER.options, env)
     return Rendered(out, tuple(measure.headings), measure.words, measure.code_lines,

@@ -9,6 +9,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_for_filename
 from pygments.util import ClassNotFound
 
+from .markdown import render_markdown
 from .model import SourceFile
 
 SOURCE_SUFFIXES = {".py", ".tla", ".cfg", ".tf", ".sql", ".toml", ".sh", ".txt", ".j2", ".jinja"}
@@ -52,3 +53,26 @@ def load_sources(project_dir: Path) -> tuple[SourceFile, ...]:
                               highlight_source(text, path.name), rel.startswith("tests/")
                               or path.name.startswith("test_")))
     return tuple(out)
+
+
+def render_readme(project_dir: Path, sources: tuple[SourceFile, ...], blob_url: str) -> str:
+    """The project's README.md as HTML, under the page's own h1. Relative links are pointed at
+    the in-site source pages, or at the code host (`blob_url`) for other files, so none break."""
+    readme = project_dir / "README.md"
+    if not readme.is_file():
+        return ""
+    pages = {s.path: s.page for s in sources}
+
+    def rewrite(target: str) -> str:
+        if not target or "://" in target or target.startswith(("/", "#", "mailto:")):
+            return target
+        path, _, anchor = target.partition("#")
+        path = path.removeprefix("./").rstrip("/")
+        if path in pages:
+            return pages[path] + (f"#{anchor}" if anchor.startswith("L") else "")
+        if blob_url and (project_dir / path).exists():
+            return f"{blob_url}/{path}" + (f"#{anchor}" if anchor else "")
+        return "./"   # a file the site does not publish: link to the project page itself
+
+    text = readme.read_text(encoding="utf-8")
+    return render_markdown(text, heading_shift=1, rewrite=rewrite).html
