@@ -8,6 +8,7 @@ from typing import Any
 import jinja2
 
 from .markdown import pygments_css
+from .search import search_outputs
 from .model import Page, Post, Project, Site, SourceFile, TagIndex
 from .templates import render_template
 
@@ -240,4 +241,5 @@ def render_site(site: Site, env: jinja2.Environment) -> list[Output]:
     out += r.tags()
     out += [r.standalone(page) for page in site.pages]
     out += [r.not_found(), *r.feeds()]
+    out += search_outputs(site)
     return out
