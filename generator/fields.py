@@ -108,10 +108,13 @@ class Fields:
                 self.errors.add(f"missing required key '{key}' in {self.what}", self.path, self.line,
                                 "published posts need a date, e.g. date: 2026-05-14")
             return None
+        text = str(value).strip()
         try:
-            return dt.date.fromisoformat(str(value).strip())
+            if len(text) > 10:   # a full timestamp (2026-05-14T09:30:00Z) is accepted; the day is kept
+                return dt.datetime.fromisoformat(text).date()
+            return dt.date.fromisoformat(text)
         except ValueError:
-            self.error(key, f"bad date {str(value)!r}: expected YYYY-MM-DD, a real calendar day")
+            self.error(key, f"bad date {text!r}: expected YYYY-MM-DD (or an ISO 8601 timestamp), a real calendar day")
             return None
 
     def mapping(self, key: str) -> Fields:

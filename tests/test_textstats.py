@@ -86,3 +86,12 @@ def test_progress_caps_at_99_while_draft_and_is_100_once_published():
     assert draft_progress(99, 100, published=False) == 99
     assert draft_progress(1, 3, published=False) == 33       # floored, never overstated
     assert draft_progress(0, 100, published=True) == 100
+
+
+def test_dates_accept_days_and_iso_timestamps():
+    from generator.errors import ErrorCollector
+    from generator.fields import Fields
+    errors = ErrorCollector()
+    fields = Fields({"a": "2026-05-14", "b": "2026-05-14T09:30:00Z", "c": "14/05/2026"}, "x.md", errors, "t")
+    assert str(fields.date("a")) == str(fields.date("b")) == "2026-05-14"
+    assert fields.date("c") is None and "bad date '14/05/2026'" in errors.errors[0].message
