@@ -1,0 +1,16 @@
+"""All controls, in benchmark order. Importing the modules fills the registry."""
+from __future__ import annotations
+
+from . import ec2, iam, logging, s3  # noqa: F401  (registration side effect)
+from .registry import REGISTRY
+
+
+def _order(cid: str) -> tuple[int, ...]:
+    """CIS ids sort numerically (1.4 < 1.10); extras (S3.14) after all CIS ids."""
+    head, _, rest = cid.partition(".")
+    if head.isdigit():
+        return (0, *map(int, cid.split(".")))
+    return (1, sum(map(ord, head)), int(rest))
+
+
+CONTROLS = tuple(sorted(REGISTRY, key=lambda c: _order(c.id)))

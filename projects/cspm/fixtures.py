@@ -1,0 +1,92 @@
+"""Overlays for the facts moto cannot represent, applied to a collected snapshot.
+
+Used by ``--demo`` (and ``--fixture FILE``). Each overlay is recorded in the
+snapshot's ``fixtures`` list and named in the evidence of every result it
+feeds, so a reader can tell measured state from supplied state. The keys:
+
+``root``
+    The ``<root_account>`` row of the credential report (moto's report has no
+    root row) and the root fields of GetAccountSummary (moto hard-codes
+    ``AccountMFAEnabled`` and ``AccountAccessKeysPresent`` to 0):
+    ``{"mfa_active": bool, "access_key_1_active": bool, "access_key_2_active": bool}``.
+``s3_mfa_delete``
+    ``{bucket: "Enabled" | "Disabled"}``: moto accepts but does not store MFADelete.
+``cloudwatch_delivery_age_hours``
+    ``{trail name: hours}``: moto's GetTrailStatus never reports
+    ``LatestCloudWatchLogsDeliveryTime``; this sets it to collection time minus hours.
+
+Access Analyzer is deliberately not overlaid: moto answers 404 and 1.20 is
+reported NOT_EVALUATED with that reason.
+"""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from .snapshot import Snapshot, failed, ok
+
+KNOWN = ("root", "s3_mfa_delete", "cloudwatch_delivery_age_hours", "description")
+
+
+def load(path: Path) -> dict[str, Any]:
+    fixture = json.loads(path.read_text())
+    unknown = set(fixture) - set(KNOWN)
+    if unknown:
+        raise ValueError(f"{path}: unknown fixture keys {sorted(unknown)}; known: {', '.join(KNOWN)}")
+    return fixture
+
+
+def apply(snapshot: Snapshot, fixture: dict[str, Any], origin: str) -> None:
+    """Mutate the snapshot in place with the fixture's overlays."""
+    data = snapshot.data
+    if "root" in fixture:
+        _root(data, fixture["root"], origin)
+    if "s3_mfa_delete" in fixture:
+        _mfa_delete(data, fixture["s3_mfa_delete"], origin)
+    if "cloudwatch_delivery_age_hours" in fixture:
+        _delivery(snapshot, fixture["cloudwatch_delivery_age_hours"], origin)
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _root(data: dict[str, Any], root: dict[str, bool], origin: str) -> None:
+    iam = data["iam"]
+    row = {
+        "user": "<root_account>", "arn": f"arn:aws:iam::{data['account_id']}:root",
+        "password_enabled": "not_supported", "mfa_active": _flag(root["mfa_active"]),
+        "access_key_1_active": _flag(root.get("access_key_1_active", False)),
+        "access_key_2_active": _flag(root.get("access_key_2_active", False)),
+        "fixture": origin,
+    }
+    if not failed(iam["credential_report"]):
+        rows = [r for r in iam["credential_report"]["ok"] if r["user"] != "<root_account>"]
+        iam["credential_report"] = ok([row, *rows])
+    if not failed(iam["account_summary"]):
+        summary = dict(iam["account_summary"]["ok"])
+        summary["AccountMFAEnabled"] = int(root["mfa_active"])
+        summary["AccountAccessKeysPresent"] = int(root.get("access_key_1_active", False)
+                                                  or root.get("access_key_2_active", False))
+        summary["fixture"] = origin
+        iam["account_summary"] = ok(summary)
+    data["fixtures"].append(f"root credential-report row and account-summary root fields ({origin})")
+
+
+def _mfa_delete(data: dict[str, Any], states: dict[str, str], origin: str) -> None:
+    buckets = data["s3"]["buckets"]
+    for b in [] if failed(buckets) else buckets["ok"]:
+        if b["Name"] in states and not failed(b["versioning"]):
+            b["versioning"] = ok({**b["versioning"]["ok"], "MFADelete": states[b["Name"]], "fixture": origin})
+    data["fixtures"].append(f"S3 MFADelete for {len(states)} bucket(s) ({origin})")
+
+
+def _delivery(snapshot: Snapshot, ages: dict[str, float], origin: str) -> None:
+    for t in snapshot.data["cloudtrail"]["trails"]:
+        if t["Name"] in ages and not failed(t["status"]):
+            when = snapshot.now - timedelta(hours=ages[t["Name"]])
+            t["status"] = ok({**t["status"]["ok"], "LatestCloudWatchLogsDeliveryTime": when.isoformat(),
+                              "fixture": origin})
+    snapshot.data["fixtures"].append(f"CloudWatch Logs delivery time for {len(ages)} trail(s) ({origin})")
