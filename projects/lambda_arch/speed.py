@@ -72,8 +72,8 @@ class SpeedLayer:
 
     def __init__(self, consumer: Consumer, store: SpeedStore, batch_size: int = 100) -> None:
         self._consumer, self.store, self.batch_size = consumer, store, batch_size
-        self.freshness_ms: list[float] = []
-        """Per delivery: wall ms from the stream accepting it to the store commit that made it readable."""
+        self._latency_ms: list[float] = []
+        self._counts: list[int] = []
 
     def poll(self) -> int:
         """Process everything available in batches of `batch_size` (Kinesis event-source BatchSize)."""
@@ -82,7 +82,12 @@ class SpeedLayer:
             for a in range(0, len(rec.rows), self.batch_size):
                 part = rec.rows.slice(a, a + self.batch_size)
                 self.store.apply(aggregate(part))
-                visible_ms = (time.perf_counter() - rec.put_wall) * 1000
-                self.freshness_ms.extend([visible_ms] * len(part))
+                self._latency_ms.append((time.perf_counter() - rec.put_wall) * 1000)
+                self._counts.append(len(part))
                 done += len(part)
         return done
+
+    def freshness_ms(self, percentiles: tuple[float, ...] = (50, 99)) -> list[float]:
+        """Percentiles over deliveries of wall ms from the stream accepting one to the commit that made it readable."""
+        per_delivery = np.repeat(np.asarray(self._latency_ms), np.asarray(self._counts))
+        return [float(v) for v in np.percentile(per_delivery, percentiles)]
