@@ -1,9 +1,9 @@
 """Turning retrieved passages into an answer: a chat model when one is configured, else quotes.
 
 Prompts are plain files in ``prompts/`` filled with ``string.Template``, so what is
-sent to a model can be read and diffed. Offline, the answer is extractive: the
-sentences of the retrieved passages closest to the question (by the same
-embeddings), quoted verbatim with the chunk id they come from.
+sent to a model can be read and diffed. Offline, the answer is extractive: from each
+top passage, the sentence closest to the question (by the same embeddings),
+quoted verbatim with the chunk id it comes from.
 """
 
 from __future__ import annotations
@@ -53,14 +53,23 @@ def sentences(chunk: Chunk) -> list[str]:
 
 
 def extractive(retriever: Retriever, question: str, passages: list[Chunk], quotes: int = 3) -> str:
-    """The ``quotes`` sentences nearest the question, each cited, in passage order."""
-    candidates = [(c, s) for c in passages for s in sentences(c)]
-    if not candidates:
+    """One quoted sentence from each of the first ``quotes`` passages: the one nearest the question.
+
+    Sentences are embedded with their heading path, so "Replay > ..." outranks a
+    sentence that merely repeats the question's words under an unrelated heading.
+    """
+    picked: list[tuple[Chunk, str]] = []
+    for chunk in passages:
+        options = sentences(chunk)
+        if not options:
+            continue
+        vecs = retriever.embedder.embed([question] + [f"{chunk.heading}: {s}" for s in options])
+        picked.append((chunk, options[int(np.argmax(vecs[1:] @ vecs[0]))]))
+        if len(picked) == quotes:
+            break
+    if not picked:
         return "The index has no passage that matches this question."
-    vecs = retriever.embedder.embed([question] + [s for _, s in candidates])
-    sims = vecs[1:] @ vecs[0]
-    best = sorted(np.argsort(-sims, kind="stable")[:quotes])
-    lines = [f'> "{candidates[i][1]}" [{candidates[i][0].chunk_id}]' for i in best]
+    lines = [f'> "{s}" [{c.chunk_id}]' for c, s in picked]
     sources = ", ".join(dict.fromkeys(c.doc_id for c in passages))
     return template("extractive").substitute(question=question, quotes="\n".join(lines), sources=sources)
 

@@ -1,7 +1,7 @@
 """Hand-written vector indexes over L2-normalised rows: exact (brute force) and IVF.
 
 Both return (row ids, cosine scores) best first. Exact is one matrix-vector
-product plus an O(n) ``argpartition`` for the top k, then a sort of only those k.
+product plus an O(n) ``np.partition`` to find the k-th best score, then a sort of only the k winners.
 IVF clusters the rows with spherical k-means (seeded, so rebuilds are identical),
 and a query scans only the ``nprobe`` clusters whose centroids are nearest.
 """
@@ -12,11 +12,13 @@ import numpy as np
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k largest scores, best first; ties broken by lower index."""
+    """Indices of the k largest scores, best first; ties broken by lower index, also at the k-th place."""
     k = min(k, len(scores))
     if k == 0:
         return np.zeros(0, dtype=np.int64)
-    part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    kth = np.partition(scores, len(scores) - k)[len(scores) - k]  # the k-th largest value, O(n)
+    above = np.flatnonzero(scores > kth)
+    part = np.concatenate([above, np.flatnonzero(scores == kth)[: k - len(above)]])
     return part[np.lexsort((part, -scores[part]))]
 
 

@@ -1,0 +1,57 @@
+"""The commands as a user runs them: the proof run's JSON, ask, --help."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+CARD = Path(__file__).resolve().parents[1] / "card.yaml"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "projects.rag", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=180)
+
+
+@pytest.fixture(scope="module")
+def proof() -> dict:
+    card = yaml.safe_load(CARD.read_text())
+    done = run(*card["proof"]["args"])
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)  # stdout is exactly one JSON object
+
+
+def test_proof_has_the_keys_the_card_needs(proof):
+    assert proof["queries"] >= 50
+    for method in ("bm25", "dense", "hybrid"):
+        assert {"recall@1", "recall@3", "recall@5", "recall@10", "mrr"} <= proof[method].keys()
+        assert 0.0 <= proof[method]["mrr"] <= 1.0
+    assert 0.0 < proof["ann_recall"] <= 1.0 and proof["embed_per_s"] > 0
+    assert proof["checks"]["bm25_equals_rank_bm25"] == proof["queries"]
+    assert proof["best_method"] in ("bm25", "dense", "hybrid")
+
+
+def test_card_claims_format_against_the_proof(proof):
+    card = yaml.safe_load(CARD.read_text())
+    for claim in card["claims"]:
+        claim.format_map(proof)  # KeyError here means a claim names a key the proof lacks
+
+
+def test_ask_lists_ranked_chunks_as_json():
+    done = run("ask", "CSPM-CT-001", "--method", "bm25", "-k", "3", "--corpus-only", "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["results"][0]["chunk"].startswith("corpus/cloudtrail-disabled-alert#")
+
+
+def test_help_names_every_command():
+    done = run("--help")
+    assert done.returncode == 0
+    for command in ("index", "ask", "eval", "serve"):
+        assert command in done.stdout
