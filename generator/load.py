@@ -4,12 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .cache import LoadMemo, digest
 from .cards import card_files, card_slug, parse_card
 from .config import Config
 from .content import check_slug, markdown_files, parse_page, parse_post, relative
 from .errors import BuildFailed, ErrorCollector, SiteError
 from .model import Page, Post, Project
-from .sources import load_sources, render_readme
+from .sources import load_sources, project_sources, render_readme
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,11 @@ def _read(path: Path, rel: str) -> str:
         raise SiteError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", rel, None) from None
 
 
+def _memo(memo: LoadMemo | None, key: str, make):  # type: ignore[no-untyped-def]
+    """make(), or the record a previous build made from the very same inputs."""
+    return make() if memo is None else memo.get(key, make)
+
+
 def _guarded(errors: ErrorCollector, work):  # type: ignore[no-untyped-def]
     """Run one file's loading; its mistakes join the build's list instead of stopping it."""
     try:
@@ -37,7 +43,8 @@ def _guarded(errors: ErrorCollector, work):  # type: ignore[no-untyped-def]
     return None
 
 
-def load_posts(config: Config, errors: ErrorCollector, parse=parse_post) -> list[Post]:  # type: ignore[no-untyped-def]
+def load_posts(config: Config, errors: ErrorCollector, parse=parse_post,  # type: ignore[no-untyped-def]
+               memo: LoadMemo | None = None) -> list[Post]:
     folder = config.content_dir / "posts"
     posts: list[Post] = []
     first_file: dict[str, str] = {}
@@ -52,7 +59,8 @@ def load_posts(config: Config, errors: ErrorCollector, parse=parse_post) -> list
 
         def work(path: Path = path, rel: str = rel, slug: str = slug) -> Post:
             check_slug(slug, rel, "post")
-            return parse(_read(path, rel), rel, slug, config)
+            key = digest("post", getattr(parse, "__qualname__", ""), rel, slug, repr(config), path.read_bytes())
+            return _memo(memo, key, lambda: parse(_read(path, rel), rel, slug, config))
 
         post = _guarded(errors, work)
         if post is not None:
@@ -60,14 +68,15 @@ def load_posts(config: Config, errors: ErrorCollector, parse=parse_post) -> list
     return posts
 
 
-def load_pages(config: Config, errors: ErrorCollector) -> list[Page]:
+def load_pages(config: Config, errors: ErrorCollector, memo: LoadMemo | None = None) -> list[Page]:
     pages = []
     for path in markdown_files(config.content_dir / "pages"):
         rel = relative(path, config)
 
         def work(path: Path = path, rel: str = rel) -> Page:
             check_slug(path.stem, rel, "page")
-            return parse_page(_read(path, rel), rel, path.stem)
+            key = digest("page", rel, path.read_bytes())
+            return _memo(memo, key, lambda: parse_page(_read(path, rel), rel, path.stem))
 
         page = _guarded(errors, work)
         if page is not None:
@@ -75,18 +84,39 @@ def load_pages(config: Config, errors: ErrorCollector) -> list[Page]:
     return pages
 
 
-def load_project(path: Path, config: Config) -> Project:
+def load_project(path: Path, config: Config, memo: LoadMemo | None = None) -> Project:
     rel = relative(path, config)
-    project = parse_card(_read(path, rel), rel, card_slug(path, rel))
-    sources = load_sources(path.parent)
-    blob = f"{config.repo_url}/blob/main/projects/{project.slug}" if config.repo_url else ""
-    return replace(project, readme_html=render_readme(path.parent, sources, blob), sources=sources)
+    slug = card_slug(path, rel)
+
+    def make() -> Project:
+        project = parse_card(_read(path, rel), rel, slug)
+        sources = load_sources(path.parent)
+        blob = f"{config.repo_url}/blob/main/projects/{project.slug}" if config.repo_url else ""
+        return replace(project, readme_html=render_readme(path.parent, sources, blob), sources=sources)
+
+    if memo is None:
+        return make()
+    return _memo(memo, project_key(path, rel, slug, config), make)
 
 
-def load_projects(config: Config, errors: ErrorCollector) -> list[Project]:
+def project_key(path: Path, rel: str, slug: str, config: Config) -> str:
+    """Everything a Project record is made from: the card, the README, the bytes of each source
+    file it highlights, and the names of all its files (README links are checked against them)."""
+    folder = path.parent
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                   if "__pycache__" not in p.parts and ".pytest_cache" not in p.parts)
+    parts: list[str | bytes] = ["project", rel, slug, repr(config), path.read_bytes(), "\n".join(names)]
+    readme = folder / "README.md"
+    parts.append(readme.read_bytes() if readme.is_file() else b"-")
+    for source in project_sources(folder):
+        parts += [source.relative_to(folder).as_posix(), source.read_bytes()]
+    return digest(*parts)
+
+
+def load_projects(config: Config, errors: ErrorCollector, memo: LoadMemo | None = None) -> list[Project]:
     projects = []
     for path in card_files(config):
-        project = _guarded(errors, lambda path=path: load_project(path, config))
+        project = _guarded(errors, lambda path=path: load_project(path, config, memo))
         if project is not None:
             projects.append(project)
     return projects
@@ -102,12 +132,13 @@ def check_references(posts: list[Post], config: Config, errors: ErrorCollector) 
                        f"known projects: {', '.join(sorted(known)) or 'none'}")
 
 
-def load_site(config: Config) -> Loaded:
-    """Read posts, pages and cards; raise BuildFailed with every mistake found in any of them."""
+def load_site(config: Config, memo: LoadMemo | None = None) -> Loaded:
+    """Read posts, pages and cards; raise BuildFailed with every mistake found in any of them.
+    With a memo, files whose bytes did not change since the last build are not parsed again."""
     errors = ErrorCollector()
-    posts = load_posts(config, errors)
-    pages = load_pages(config, errors)
-    projects = load_projects(config, errors)
+    posts = load_posts(config, errors, memo=memo)
+    pages = load_pages(config, errors, memo)
+    projects = load_projects(config, errors, memo)
     check_references(posts, config, errors)
     errors.raise_if_any()
     return Loaded(posts, pages, projects)

@@ -7,6 +7,7 @@ from typing import Any
 
 import jinja2
 
+from .cache import PageCache
 from .markdown import pygments_css
 from .search import search_outputs
 from .model import Page, Post, Project, Site, SourceFile, TagIndex
@@ -62,19 +63,28 @@ def page_path(url: str) -> str:
 class Renderer:
     """Renders each kind of page; one method per kind, each returning Outputs."""
 
-    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+    def __init__(self, site: Site, env: jinja2.Environment, cache: PageCache | None = None) -> None:
         self.site = site
         self.config = site.config
         self.env = env
+        self.cache = cache
+
+    def render(self, path: str, name: str, rendering: str, context: dict[str, Any]) -> str:
+        """One template output; with a cache, only when its inputs changed since the last build."""
+        if self.cache is None:
+            return render_template(self.env, name, rendering, context)
+        return self.cache.render(path, name, context,
+                                 lambda: render_template(self.env, name, rendering, context))
 
     def meta(self, title: str, description: str, url: str, **extra: Any) -> Meta:
         full = title if title == self.config.title else f"{title} · {self.config.title}"
         return Meta(full, description or self.config.description, url, self.config.absolute(url), **extra)
 
     def page(self, name: str, url: str, rendering: str, meta: Meta, **context: Any) -> Output:
-        text = render_template(self.env, name, rendering,
-                               dict(site=self.site, config=self.config, meta=meta, **context))
-        return Output(page_path(url) if not url.endswith(".html") else url.lstrip("/"), text)
+        path = page_path(url) if not url.endswith(".html") else url.lstrip("/")
+        text = self.render(path, name, rendering,
+                           dict(site=self.site, config=self.config, meta=meta, **context))
+        return Output(path, text)
 
     def person(self) -> dict[str, Any]:
         author = self.config.author
@@ -181,10 +191,10 @@ class Renderer:
 
     def feeds(self) -> list[Output]:
         entries = self.site.posts[:self.config.feed_entries]
-        feed = render_template(self.env, "feed.xml", "feed.xml",
-                               dict(site=self.site, config=self.config, entries=entries))
-        sitemap = render_template(self.env, "sitemap.xml", "sitemap.xml",
-                                  dict(config=self.config, urls=public_urls(self.site)))
+        feed = self.render("feed.xml", "feed.xml", "feed.xml",
+                           dict(site=self.site, config=self.config, entries=entries))
+        sitemap = self.render("sitemap.xml", "sitemap.xml", "sitemap.xml",
+                              dict(config=self.config, urls=public_urls(self.site)))
         robots = f"User-agent: *\nAllow: /\nSitemap: {self.config.absolute('/sitemap.xml')}\n"
         return [Output("feed.xml", feed), Output("sitemap.xml", sitemap), Output("robots.txt", robots),
                 Output("static/syntax.css", pygments_css())]
@@ -229,9 +239,9 @@ def projects_json(site: Site) -> str:
                       sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def render_site(site: Site, env: jinja2.Environment) -> list[Output]:
-    """Every page of the site, in a stable order."""
-    r = Renderer(site, env)
+def render_site(site: Site, env: jinja2.Environment, cache: PageCache | None = None) -> list[Output]:
+    """Every page of the site, in a stable order (pages whose inputs did not change come from `cache`)."""
+    r = Renderer(site, env, cache)
     out = [r.home(), *r.notes()]
     posts = site.posts + (site.drafts if site.with_drafts else ())
     out += [r.post(post) for post in posts]

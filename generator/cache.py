@@ -1,0 +1,258 @@
+"""The incremental build cache in .shiplog-cache/render/: a build with nothing changed does almost nothing.
+
+Two caches, both keyed by content, never by timestamps, so a hit is exactly what a clean build
+would have made and the output stays byte-identical:
+
+LoadMemo   (load-<code>.pickle)   parsed Post / Page / Project records, keyed by the file bytes
+           (a project: card, README and every source file) and the whole Config.
+PageCache  (pages-<out>.pickle)   the text of every rendered template output, per output path, with
+           - a static key: the generator's code, the template and every template it extends,
+             includes or imports, the Config, and repr() of each context value passed explicitly
+             (post, older/newer, project, posts of a listing page, meta, pager, ...);
+           - dynamic dependencies on `site`: templates reach the whole Site through one variable, so
+             the attributes a render actually reads (site.pages for the nav, site.drafts, ...) are
+             recorded while it renders, and the entry is valid while the repr() of each of them is.
+           A listing page therefore re-renders when a post it lists changes, and a post page when
+           the post, its neighbours, its project or the nav change; nothing else does.
+
+`<code>` hashes generator/*.py and the versions of the libraries that shape the output, so
+changing shiplog itself invalidates everything. Each build rewrites the files with only the
+entries it used, which drops deleted and renamed pages.
+
+For a process pool: decide hit/miss in the parent (`PageCache.lookup`), render misses in workers
+with `track_site` around the render, and send (text, site attrs) back to `PageCache.store`.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+
+from .model import Site
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".shiplog-cache/render"
+_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml")
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()[:32]
+
+
+def _code_version() -> str:
+    here = Path(__file__).resolve().parent
+    parts: list[str | bytes] = []
+    for path in sorted(here.glob("*.py")):
+        parts += [path.name, path.read_bytes()]
+    for name in _LIBRARIES:
+        try:
+            parts.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(name)
+    return digest(*parts)
+
+
+CODE_VERSION = _code_version()
+
+
+def stable_repr(value: Any) -> str | None:
+    """repr() when it is the same in every run; None when it shows an object address."""
+    text = repr(value)
+    return None if " at 0x" in text else text
+
+
+def _read_pickle(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            data = pickle.load(f)
+        return data if isinstance(data, dict) else {}
+    except FileNotFoundError:
+        return {}
+    except Exception as exc:  # a cache is only ever a speed-up: a bad one is dropped
+        log.warning("ignoring unreadable cache %s: %s", path, exc)
+        return {}
+
+
+def _write_pickle(path: Path, data: dict[str, Any], stale_glob: str | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    for old in path.parent.glob(stale_glob) if stale_glob else ():
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+class LoadMemo:
+    """Parsed records by content key; `make` runs only on a miss."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / CACHE_DIR / f"load-{CODE_VERSION[:16]}.pickle"
+        self.old = _read_pickle(self.path)
+        self.used: dict[str, Any] = {}
+        self.hits = 0
+
+    def get(self, key: str, make: Callable[[], Any]) -> Any:
+        if key in self.old:
+            self.hits += 1
+            value = self.old[key]
+        else:
+            value = make()
+        self.used[key] = value
+        return value
+
+    def save(self) -> None:
+        _write_pickle(self.path, self.used, "load-*.pickle")
+
+
+_tracking = threading.local()
+
+
+@contextmanager
+def track_site(site: Site) -> Iterator[set[str]]:
+    """Record which attributes of `site` the templates read inside this block."""
+    seen: set[str] = set()
+    outer = getattr(_tracking, "frame", None)
+    _tracking.frame = (site, seen)
+    try:
+        yield seen
+    finally:
+        _tracking.frame = outer
+
+
+def install_tracking(env: jinja2.Environment) -> None:
+    """Route the environment's attribute and item lookups through the site tracker."""
+    if getattr(env, "_shiplog_tracking", False):
+        return
+    plain_getattr, plain_getitem = env.getattr, env.getitem
+
+    def getattr_(obj: Any, attribute: str) -> Any:
+        frame = getattr(_tracking, "frame", None)
+        if frame is not None and obj is frame[0]:
+            frame[1].add(str(attribute))
+        return plain_getattr(obj, attribute)
+
+    def getitem(obj: Any, argument: Any) -> Any:
+        frame = getattr(_tracking, "frame", None)
+        if frame is not None and obj is frame[0]:
+            frame[1].add(str(argument))
+        return plain_getitem(obj, argument)
+
+    env.getattr = getattr_  # type: ignore[method-assign]
+    env.getitem = getitem  # type: ignore[method-assign]
+    env._shiplog_tracking = True  # type: ignore[attr-defined]
+
+
+class PageCache:
+    """Rendered template outputs of one output folder, valid while their inputs are the same."""
+
+    def __init__(self, root: Path, out: Path, site: Site, env: jinja2.Environment) -> None:
+        self.path = root / CACHE_DIR / f"pages-{digest(str(out.resolve()))[:16]}.pickle"
+        stored = _read_pickle(self.path)
+        self.old: dict[str, Any] = stored.get("pages", {}) if stored.get("code") == CODE_VERSION else {}
+        self.new: dict[str, Any] = {}
+        self.refs: dict[str, list[str | None]] = stored.get("refs", {}) if self.old else {}
+        self.new_refs: dict[str, list[str | None]] = {}
+        self.site = site
+        self.env = env
+        self.config_repr = repr(site.config)
+        self._site_digests: dict[str, str] = {}
+        self._template_digests: dict[str, str] = {}
+        self.hits = 0
+        self.misses = 0
+        install_tracking(env)
+
+    def site_digest(self, attribute: str) -> str:
+        if attribute not in self._site_digests:
+            value = getattr(self.site, attribute, None)
+            text = stable_repr(value)
+            self._site_digests[attribute] = digest(text) if text is not None else "uncacheable"
+        return self._site_digests[attribute]
+
+    def template_digest(self, name: str) -> str:
+        """The template's source and that of every template it pulls in, by file."""
+        if name not in self._template_digests:
+            self._template_digests[name] = "cycle"  # a template that includes itself
+            loader = self.env.loader
+            assert loader is not None
+            source, filename, _ = loader.get_source(self.env, name)
+            parts = [name, filename or "", source]
+            for ref in self.references(source):
+                if ref is None:  # a computed name: depend on every template there is
+                    parts += [self.template_digest(t) for t in sorted(self.env.list_templates())
+                              if t != name]
+                    break
+                parts.append(self.template_digest(ref))
+            self._template_digests[name] = digest(*parts)
+        return self._template_digests[name]
+
+    def references(self, source: str) -> list[str | None]:
+        """Templates a source extends, includes or imports (None: a computed name). Parsing is
+        the slow part of a template, so the answer is kept with the cache, by source text."""
+        key = digest(source)
+        if key not in self.refs:
+            found = jinja2.meta.find_referenced_templates(self.env.parse(source))
+            self.refs[key] = sorted(found, key=lambda r: (r is None, r or ""))
+        self.new_refs[key] = self.refs[key]
+        return self.refs[key]
+
+    def static_key(self, name: str, context: dict[str, Any]) -> str | None:
+        parts = [CODE_VERSION, self.config_repr, name]
+        try:
+            parts.append(self.template_digest(name))
+        except jinja2.TemplateError:
+            return None  # let the render raise the error properly
+        for key in sorted(context):
+            if key in ("site", "config"):
+                continue  # site: tracked per attribute; config: in the key already
+            text = stable_repr(context[key])
+            if text is None:
+                return None
+            parts += [key, text]
+        return digest(*parts)
+
+    def lookup(self, path: str, key: str | None) -> str | None:
+        entry = self.old.get(path)
+        if key is None or entry is None or entry["key"] != key:
+            return None
+        if any(self.site_digest(a) != d for a, d in entry["site"].items()):
+            return None
+        self.new[path] = entry
+        self.hits += 1
+        text: str = entry["text"]
+        return text
+
+    def store(self, path: str, key: str | None, text: str, site_attrs: set[str]) -> None:
+        self.misses += 1
+        deps = {a: self.site_digest(a) for a in sorted(site_attrs)}
+        if key is not None and "uncacheable" not in deps.values():
+            self.new[path] = {"key": key, "site": deps, "text": text}
+
+    def render(self, path: str, name: str, context: dict[str, Any], make: Callable[[], str]) -> str:
+        """The cached text for `path`, or `make()` run with site tracking and remembered."""
+        key = self.static_key(name, context)
+        text = self.lookup(path, key)
+        if text is None:
+            with track_site(self.site) as attrs:
+                text = make()
+            self.store(path, key, text, attrs)
+        return text
+
+    def save(self) -> None:
+        _write_pickle(self.path, {"code": CODE_VERSION, "pages": self.new, "refs": self.new_refs})

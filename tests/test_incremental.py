@@ -1,0 +1,176 @@
+"""Incremental builds: after every kind of edit, the output equals a clean build byte for byte,
+and only what depends on the edit is rendered again."""
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+
+BASIC = Path(__file__).parent / "sites" / "basic"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_tree(incremental: Path, clean: Path) -> None:
+    got, want = tree(incremental), tree(clean)
+    assert sorted(got) == sorted(want), "file sets differ"
+    different = [path for path in want if got[path] != want[path]]
+    assert not different, f"files differ from a clean build: {different}"
+
+
+class Site:
+    def __init__(self, tmp_path: Path, drafts: bool = False) -> None:
+        self.root = tmp_path / "site"
+        shutil.copytree(BASIC, self.root)
+        self.out = tmp_path / "out"
+        self.clean = tmp_path / "clean"
+        self.drafts = drafts
+
+    def file(self, rel: str) -> Path:
+        return self.root / rel
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        text = self.file(rel).read_text()
+        assert old in text, f"{old!r} not in {rel}"
+        self.file(rel).write_text(text.replace(old, new))
+
+    def check(self) -> int:
+        """Build incrementally and from scratch; the trees must match. Returns pages rendered."""
+        result = build(self.root, self.out, drafts=self.drafts)
+        build(self.root, self.clean, drafts=self.drafts, incremental=False)
+        assert_same_tree(self.out, self.clean)
+        return result.rendered
+
+
+NEW_POST = """---
+title: A brand new post
+date: 2026-05-20
+tags: [Testing, Fresh]
+summary: Added after the first build.
+---
+Fresh words, and a [link](/notes/oldest/).
+"""
+
+TEMPLATE = """{% extends "base.html" %}
+{% block main %}
+<article><h1>{{ post.title }}</h1><p class="custom">custom post template</p>
+{{ post.html|safe }}</article>
+{% endblock %}
+"""
+
+EDITS: dict[str, Callable[[Site], None]] = {
+    "post body": lambda s: s.edit("content/posts/oldest.md", "Hello, world.", "Hello, changed world."),
+    "post title": lambda s: s.edit("content/posts/pictures.md", "title: A post with pictures",
+                                   "title: Pictures, retitled"),
+    "post date reorders": lambda s: s.edit("content/posts/oldest.md", "date: 2026-03-01", "date: 2026-06-01"),
+    "rename tag": lambda s: s.edit("content/posts/pictures.md", "tags: [Photos, python]",
+                                   "tags: [Pictures, python]"),
+    "add post": lambda s: s.file("content/posts/brand-new.md").write_text(NEW_POST),
+    "delete post": lambda s: s.file("content/posts/pictures.md").unlink(),
+    "rename post": lambda s: s.file("content/posts/oldest.md").rename(s.file("content/posts/first.md")),
+    "publish draft": lambda s: s.edit("content/posts/draft-one.md", "status: draft", "status: published\ndate: 2026-05-30"),
+    "draft progress": lambda s: s.edit("content/posts/draft-one.md", "Five more words are here.",
+                                       "Five more words are here. And six more words right here."),
+    "card": lambda s: _edit_card(s),
+    "page": lambda s: _edit_page(s),
+    "add template": lambda s: (s.file("templates").mkdir(exist_ok=True),
+                               s.file("templates/post.html").write_text(TEMPLATE)),
+    "site.yaml": lambda s: s.edit("site.yaml", "title: Sample Site", "title: Renamed Site"),
+    "static file": lambda s: s.file("static/img/two.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>\n"),
+}
+
+
+def _edit_card(s: Site) -> None:
+    text = s.file("projects/demo/card.yaml").read_text()
+    line = next(l for l in text.splitlines() if l.startswith("tagline:"))
+    s.edit("projects/demo/card.yaml", line, "tagline: A changed tagline for the demo")
+
+
+def _edit_page(s: Site) -> None:
+    text = s.file("content/pages/about.md").read_text()
+    line = next(l for l in text.splitlines() if l.startswith("title:"))
+    s.edit("content/pages/about.md", line, "title: About this sample")
+
+
+DRAFT_EDITS = ("post body", "draft progress", "add post", "publish draft")
+
+
+@pytest.mark.parametrize("drafts", [False, True], ids=["build", "drafts"])
+def test_every_edit_matches_a_clean_build(tmp_path: Path, drafts: bool) -> None:
+    site = Site(tmp_path, drafts)
+    site.check()
+    for name, edit in EDITS.items():
+        if drafts and name not in DRAFT_EDITS:
+            continue
+        edit(site)
+        try:
+            site.check()
+        except AssertionError as exc:
+            raise AssertionError(f"after edit {name!r}: {exc}") from None
+
+
+def test_template_edit_and_removal_match_a_clean_build(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    EDITS["add template"](site)
+    site.check()
+    site.edit("templates/post.html", "custom post template", "edited custom template")
+    rendered = site.check()
+    assert rendered == 3  # the three published post pages: no other page uses post.html
+    site.file("templates/post.html").unlink()
+    site.check()
+    assert "edited custom template" not in tree(site.out)["notes/oldest/index.html"].decode()
+
+
+def test_deleted_post_and_renamed_tag_pages_disappear(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    site.check()
+    assert (site.out / "notes/pictures/index.html").exists() and (site.out / "tags/photos/index.html").exists()
+    site.edit("content/posts/pictures.md", "tags: [Photos, python]", "tags: [Pictures, python]")
+    site.check()
+    assert not (site.out / "tags/photos/index.html").exists()
+    assert (site.out / "tags/pictures/index.html").exists()
+    site.file("content/posts/pictures.md").unlink()
+    site.check()
+    assert not (site.out / "notes/pictures").exists()
+    assert not (site.out / "tags/pictures").exists()
+
+
+def test_nothing_changed_renders_nothing_and_one_edit_renders_only_its_dependents(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    first = build(site.root, site.out)
+    assert first.rendered > 10 and first.reused == 0
+    again = build(site.root, site.out)
+    assert again.rendered == 0 and again.reused == first.rendered
+    # A body edit that keeps the word count: the post itself, the pages listing it (its notes
+    # page, home, its tag pages, the feed) and its neighbours' prev/next links are rendered again.
+    site.edit("content/posts/oldest.md", "Hello, world.", "Hello, planet.")
+    edited = build(site.root, site.out)
+    assert 0 < edited.rendered < first.rendered // 2, edited.rendered
+    build(site.root, site.clean, incremental=False)
+    assert_same_tree(site.out, site.clean)
+
+
+def test_broken_build_keeps_output_and_cache_usable(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    site.check()
+    before = tree(site.out)
+    site.edit("content/posts/oldest.md", "date: 2026-03-01", "date: not-a-date")
+    with pytest.raises(Exception):
+        build(site.root, site.out)
+    assert tree(site.out) == before
+    site.edit("content/posts/oldest.md", "date: not-a-date", "date: 2026-03-02")
+    site.check()
+
+
+def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    site.check()
+    for pickle in (site.root / ".shiplog-cache/render").glob("*.pickle"):
+        pickle.write_bytes(b"not a pickle")
+    site.check()
