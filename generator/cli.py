@@ -8,8 +8,11 @@ import sys
 from pathlib import Path
 
 from .build import BuildResult, build
+from .check import check_site
 from .errors import BuildFailed, SiteError
+from .scaffold import new_post
 from .serve import SERVE_DIR, Reporter, serve
+from .status import format_status, site_status
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +29,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="output folder (default: _site in the site folder)")
     p.add_argument("--no-proofs", action="store_true",
                    help="do not run project modules; use cached figures, marked when stale")
+    p.add_argument("--no-cache", action="store_true",
+                   help="parse and render everything again (the result is the same, only slower)")
     p = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on every change")
     _common(p)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
@@ -36,27 +41,43 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help=f"output folder (default: {SERVE_DIR} in the site folder)")
     p.add_argument("--no-proofs", action="store_true",
                    help="do not run project modules; use cached figures, marked when stale")
+    p = sub.add_parser("new", help="start a draft post: content/posts/<slug>.md")
+    _common(p)
+    p.add_argument("title", help="the post's title; the file name is made from it")
+    p.add_argument("--project", help="the project card the post belongs to")
+    p.add_argument("--target-words", type=int, help="planned length (default: drafts.target_words in site.yaml)")
+    p = sub.add_parser("check", help="validate everything and list every problem; builds nothing")
+    _common(p)
+    p.add_argument("--strict", action="store_true", help="warnings fail too")
+    p = sub.add_parser("status", help="drafts with progress, what is published, what has problems")
+    _common(p)
     return parser
 
 
-def report(errors: list[SiteError]) -> None:
+def report(errors: list[SiteError], command: str = "build") -> None:
     for error in errors:
         print(str(error), file=sys.stderr)
     n = len(errors)
-    print(f"{n} error{'s' if n != 1 else ''}; the previous output was left as it was", file=sys.stderr)
-
-
-def cmd_build(args: argparse.Namespace) -> int:
-    result = build(args.root, args.out, drafts=args.drafts, proofs=not args.no_proofs)
-    print(_summary(result))
-    return 0
+    tail = "; the previous output was left as it was" if command in ("build", "serve") else ""
+    print(f"{n} error{'s' if n != 1 else ''}{tail}", file=sys.stderr)
 
 
 def _summary(result: BuildResult) -> str:
     site = result.site
     return (f"built {result.files} files in {result.seconds:.2f}s -> {result.out}  "
             f"({site.stats.published} published, {site.stats.in_progress} in progress, "
-            f"{len(site.projects)} projects)")
+            f"{len(site.projects)} projects; {result.rendered} pages rendered, {result.reused} unchanged)")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    result = build(args.root, args.out, drafts=args.drafts, proofs=not args.no_proofs,
+                   incremental=not args.no_cache)
+    print(_summary(result))
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -70,8 +91,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         serving=lambda url: print(f"serving {url}  (Ctrl-C to stop)", flush=True),
         built=lambda result: print(_summary(result), flush=True),
         failed=failed)
-    # SIGTERM stops the server the same clean way as Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)  # stop the same clean way as Ctrl-C
     try:
         serve(args.root, reporter, host=args.host, port=args.port, out=args.out,
               drafts=args.drafts, proofs=not args.no_proofs)
@@ -83,7 +103,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "serve": cmd_serve}
+def cmd_new(args: argparse.Namespace) -> int:
+    path = new_post(args.root, args.title, args.project, args.target_words)
+    try:
+        shown = path.relative_to(Path.cwd())
+    except ValueError:
+        shown = path
+    print(shown)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    problems = check_site(args.root)
+    for problem in problems:
+        print(problem)
+    errors = sum(1 for p in problems if not p.warning)
+    warnings = len(problems) - errors
+    if problems:
+        print(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
+    else:
+        print("no problems found")
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    unicode = (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
+    print("\n".join(format_status(site_status(args.root), unicode=unicode)))
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "serve": cmd_serve, "new": cmd_new, "check": cmd_check,
+            "status": cmd_status}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,12 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as exc:
         if args.debug:
             raise
-        report(exc.errors)
+        report(exc.errors, args.command)
         return 1
     except SiteError as exc:
         if args.debug:
             raise
-        report([exc])
+        report([exc], args.command)
         return 1
     except KeyboardInterrupt:
         return 130

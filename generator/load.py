@@ -135,10 +135,17 @@ def check_references(posts: list[Post], config: Config, errors: ErrorCollector) 
 def load_site(config: Config, memo: LoadMemo | None = None) -> Loaded:
     """Read posts, pages and cards; raise BuildFailed with every mistake found in any of them.
     With a memo, files whose bytes did not change since the last build are not parsed again."""
+    loaded, errors = load_what_loads(config, memo)
+    if errors:
+        raise BuildFailed(errors)
+    return loaded
+
+
+def load_what_loads(config: Config, memo: LoadMemo | None = None) -> tuple[Loaded, list[SiteError]]:
+    """Every record that loads, and every mistake: `check` and `status` report both."""
     errors = ErrorCollector()
     posts = load_posts(config, errors, memo=memo)
     pages = load_pages(config, errors, memo)
     projects = load_projects(config, errors, memo)
     check_references(posts, config, errors)
-    errors.raise_if_any()
-    return Loaded(posts, pages, projects)
+    return Loaded(posts, pages, projects), errors.errors

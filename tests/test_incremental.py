@@ -11,6 +11,7 @@ import pytest
 from generator.build import build
 
 BASIC = Path(__file__).parent / "sites" / "basic"
+IGNORE = shutil.ignore_patterns(".shiplog-cache", "_site", "__pycache__")
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -27,7 +28,7 @@ def assert_same_tree(incremental: Path, clean: Path) -> None:
 class Site:
     def __init__(self, tmp_path: Path, drafts: bool = False) -> None:
         self.root = tmp_path / "site"
-        shutil.copytree(BASIC, self.root)
+        shutil.copytree(BASIC, self.root, ignore=IGNORE)
         self.out = tmp_path / "out"
         self.clean = tmp_path / "clean"
         self.drafts = drafts

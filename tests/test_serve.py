@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 BASIC = Path(__file__).parent / "sites" / "basic"
+IGNORE = shutil.ignore_patterns(".shiplog-cache", "_site", "__pycache__")
 REPO = Path(__file__).resolve().parent.parent
 DEADLINE = 15.0
 
@@ -108,7 +109,7 @@ class EventStream:
 
 def start_server(tmp_path: Path) -> Iterator[Server]:
     root = tmp_path / "site"
-    shutil.copytree(BASIC, root)
+    shutil.copytree(BASIC, root, ignore=IGNORE)
     env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", "0"],
                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
