@@ -45,21 +45,27 @@ def session() -> boto3.Session:
 
 
 @contextmanager
-def moto_account(variant: str) -> Iterator[tuple[boto3.Session, Seeded]]:
-    """A fresh moto account seeded as `variant`, live for the duration of the block."""
+def moto_account_empty() -> Iterator[boto3.Session]:
+    """A fresh, empty moto account (default VPCs only), live for the duration of the block."""
     from moto import mock_aws
     # moto's default AMI catalogue is irrelevant here and costs seconds per region.
     previous = os.environ.get("MOTO_EC2_LOAD_DEFAULT_AMIS")
     os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
     try:
         with mock_aws():
-            s = session()
-            yield s, seed(s, variant)
+            yield session()
     finally:
         if previous is None:
             os.environ.pop("MOTO_EC2_LOAD_DEFAULT_AMIS", None)
         else:
             os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = previous
+
+
+@contextmanager
+def moto_account(variant: str) -> Iterator[tuple[boto3.Session, Seeded]]:
+    """A fresh moto account seeded as `variant`, live for the duration of the block."""
+    with moto_account_empty() as s:
+        yield s, seed(s, variant)
 
 
 def _register_aws_managed_policy(name: str) -> str:
