@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import pytest
 from hypothesis import given
@@ -100,3 +101,29 @@ def test_message_sequence_chart_draws_the_race() -> None:
         "  4  |                   |<--- request ------|",
         "  5  |                   |- served BREACH -->|",
     ]
+
+
+def test_atomic_safety_follows_from_an_inductive_invariant() -> None:
+    """Beyond reachable states: over every type-correct 2-node, 2-buyer state, the invariant
+    'Safety, and no replica lists a revoked buyer' is preserved by every atomic-mode action."""
+    nodes, buyers = 2, 2
+    model = tar_model.model(nodes, buyers, "atomic")
+    pairs = [(b, n) for b in range(buyers) for n in range(nodes)]
+    subsets = [frozenset(c) for k in range(len(pairs) + 1) for c in itertools.combinations(pairs, k)]
+    members = [frozenset(c) for k in range(buyers + 1) for c in itertools.combinations(range(buyers), k)]
+
+    def inv(s: TarState) -> bool:
+        return not s.breach and all(b not in m for m in s.acl for b, status in enumerate(s.ledger) if status == "revoked")
+
+    checked = 0
+    for ledger in itertools.product(["none", "granted", "revoked"], repeat=buyers):
+        for acl in itertools.product(members, repeat=nodes):
+            for inflight in subsets:
+                s = TarState(ledger, acl, inflight, frozenset())
+                if not inv(s):
+                    continue
+                for a in model.actions:
+                    if a.guard(s):
+                        assert inv(a.effect(s)), (s, a.name)
+                        checked += 1
+    assert checked > 5_000  # enabled (state, action) pairs examined
