@@ -80,6 +80,7 @@ def run() -> DemoRun:
         "expected_failures": len(seeded.expected_failures),
         "expected_failures_found": len(seeded.expected_failures & found),
         "missed": sorted(map(list, missed)), "unexpected": sorted(map(list, unexpected)),
+        "missed_count": len(missed), "unexpected_count": len(unexpected),
         "controls_fail_and_pass": len(both["fail_and_pass"]),
         "controls_not_evaluable_in_moto": both["not_evaluated"],
         "remediated": {k: fixed_summary[k] for k in ("passed", "failed", "not_evaluated", "no_resources", "resources")},

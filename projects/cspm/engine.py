@@ -42,6 +42,7 @@ class Report:
             "account": self.snapshot.account,
             "source": self.snapshot.data.get("source"),
             "regions": self.snapshot.regions,
+            "region_count": len(self.snapshot.regions),
             "fixtures": self.snapshot.data.get("fixtures", []),
             "controls": len(self.controls),
             "cis_controls": sum(1 for cr in self.controls if cr.control.is_cis),
