@@ -1,9 +1,73 @@
-"""The reader's search: a build-time index the browser queries, no server needed."""
+"""The reader's search: a build-time index the browser queries, no server needed.
+
+search.json holds one record per published post, project and stand-alone page:
+
+    {"v": 1, "fields": [...], "tags": ["AWS", ...], "docs": [[url, kind, title, date, summary,
+                                                             [tag index, ...], [heading, ...]], ...]}
+
+Only the short text a reader would search by goes in: the title, the summary (a card's tagline
+and stack for a project), the tags and the h2/h3 headings (at most MAX_HEADINGS per document).
+Post bodies never do, so the index grows by a few hundred bytes per post (about 3.5 MB at 10,000
+posts, under 1 MB gzipped) and is only fetched when a reader starts a search: templates/static/
+search.js loads it on the first focus of the search box. Drafts and the 404 page are not indexed.
+"""
 from __future__ import annotations
 
-from .model import Site
+import json
+from typing import TYPE_CHECKING, Any
+
+from .model import Site, Tag
+
+if TYPE_CHECKING:
+    from .render import Output
+
+INDEX_PATH = "search.json"
+MAX_HEADINGS = 12
+FIELDS = ["url", "kind", "title", "date", "summary", "tags", "headings"]
 
 
-def search_outputs(site: Site) -> list:  # type: ignore[type-arg]
-    """Files for client-side search (filled in by the search feature)."""
-    return []
+class _Tags:
+    """Tag names stored once; documents refer to them by position."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def refs(self, tags: tuple[Tag, ...]) -> list[int]:
+        out = []
+        for tag in tags:
+            if tag.name not in self.index:
+                self.index[tag.name] = len(self.names)
+                self.names.append(tag.name)
+            out.append(self.index[tag.name])
+        return out
+
+
+def _headings(headings: tuple[Any, ...]) -> list[str]:
+    return [h.text for h in headings if h.level in (2, 3)][:MAX_HEADINGS]
+
+
+def search_index(site: Site) -> dict[str, Any]:
+    """The index as data: posts newest first, then projects in card order, then pages."""
+    tags = _Tags()
+    docs: list[list[Any]] = []
+    for post in site.posts:
+        if post.is_draft:
+            continue
+        docs.append([post.url, "note", post.title, post.date_iso, post.summary,
+                     tags.refs(post.tags), _headings(post.headings)])
+    for project in site.projects:
+        summary = project.tagline + (" · " + ", ".join(project.stack) if project.stack else "")
+        docs.append([project.url, "project", project.title, "", summary, tags.refs(project.tags),
+                     [s.label for s in project.sections][:MAX_HEADINGS]])
+    for page in site.pages:
+        docs.append([page.url, "page", page.title, "", page.summary, [], _headings(page.headings)])
+    return {"v": 1, "fields": FIELDS, "tags": tags.names, "docs": docs}
+
+
+def search_outputs(site: Site) -> list[Output]:
+    """Files for client-side search: the JSON index (the script itself is a static file)."""
+    from .render import Output  # render imports this module: import at call time
+
+    text = json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":"))
+    return [Output(INDEX_PATH, text + "\n")]
