@@ -7,11 +7,13 @@ move when posts are written.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+log = logging.getLogger("rag")
 CORPUS_DIR = Path(__file__).parent / "corpus"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,12 +73,23 @@ def site_sources(root: Path) -> list[tuple[Path, str]]:
     return found
 
 
+def load_site_file(path: Path, doc_id: str) -> Document | None:
+    """Like load_file, but a broken post (someone else's, mid-edit) is skipped with a warning."""
+    try:
+        return load_file(path, doc_id)
+    except (ValueError, OSError) as exc:
+        log.warning("skipping %s", exc)
+        return None
+
+
 def load_documents(corpus_dir: Path = CORPUS_DIR, site_root: Path | None = None) -> list[Document]:
-    """Corpus documents, plus the site's notes when ``site_root`` is given; sorted by id."""
-    sources = [(p, f"corpus/{p.stem}") for p in sorted(corpus_dir.glob("*.md"))]
+    """Corpus documents, plus the site's notes when ``site_root`` is given; sorted by id.
+
+    A broken corpus file is an error; a broken site file is skipped (the site build reports it).
+    """
+    docs = [d for p in sorted(corpus_dir.glob("*.md")) if (d := load_file(p, f"corpus/{p.stem}")) is not None]
     if site_root is not None:
-        sources += site_sources(site_root)
-    docs = [d for p, i in sources if (d := load_file(p, i)) is not None]
+        docs += [d for p, i in site_sources(site_root) if (d := load_site_file(p, i)) is not None]
     ids = [d.doc_id for d in docs]
     if len(set(ids)) != len(ids):
         raise ValueError("duplicate document ids")

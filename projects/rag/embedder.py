@@ -73,7 +73,7 @@ class OnnxEmbedder:
 
     model_id = MODEL_ID
 
-    def __init__(self, model_path: Path | None = None, batch_size: int = 32, threads: int = 0) -> None:
+    def __init__(self, model_path: Path | None = None, batch_size: int = 8, threads: int = 0) -> None:
         self.model_path = model_path or default_model_path()
         self.batch_size = batch_size
         self.threads = threads

@@ -30,3 +30,13 @@ def test_bad_front_matter_names_the_file(tmp_path):
     (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nbody\n")
     with pytest.raises(ValueError, match="bad.md: bad front matter"):
         load_documents(tmp_path)
+
+
+def test_a_broken_site_post_is_skipped_but_a_broken_runbook_is_not(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ok.md").write_text("# OK\ntext\n")
+    posts = tmp_path / "content" / "posts"
+    posts.mkdir(parents=True)
+    (posts / "half.md").write_text("---\ntitle: [unclosed\n---\nbody\n")
+    assert [d.doc_id for d in load_documents(corpus, site_root=tmp_path)] == ["corpus/ok"]
