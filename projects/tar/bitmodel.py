@@ -69,6 +69,9 @@ class BitModel:
         for r in self.rules:
             by_action.setdefault(r.action, []).append(r)
 
+        def invariant(inv: BitInvariant) -> Invariant[int]:
+            return Invariant(inv.name, lambda s: s & inv.mask == inv.value)
+
         def action(i: int, rules: list[Rule]) -> Action[int]:
             def effect(s: int) -> int:
                 return next(r.apply(s) for r in rules if r.fires(s))
@@ -78,7 +81,6 @@ class BitModel:
             self.name,
             self.init,
             tuple(action(i, rules) for i, rules in sorted(by_action.items())),
-            tuple(Invariant(inv.name, lambda s, m=inv.mask, v=inv.value: s & m == v)
-                  for inv in self.invariants),
+            tuple(map(invariant, self.invariants)),
             self.view,
         )

@@ -53,15 +53,16 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the checks; the exit status says whether they all passed."""
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
     if args.nodes < 1 or args.buyers < 1:
-        parser().error("--nodes and --buyers must be at least 1")
-    if 2 + 3 * args.nodes > 64 // args.buyers:
-        parser().error("a state must fit in 64 bits: buyers * (2 + 3 * nodes) <= 64")
+        p.error("--nodes and --buyers must be at least 1")
+    if args.buyers * (2 + 3 * args.nodes) > 64:
+        p.error("a state must fit in 64 bits: buyers * (2 + 3 * nodes) <= 64")
     if args.tlc and args.stop_at_first:
-        parser().error("--tlc compares whole state spaces; drop --stop-at-first")
+        p.error("--tlc compares whole state spaces; drop --stop-at-first")
     if args.tlc and (why := tlc.unavailable()):
-        parser().error(f"--tlc: {why}")
+        p.error(f"--tlc: {why}")
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
 
     modes: list[Mode] = ["partial", "atomic"] if args.mode == "both" else [args.mode]

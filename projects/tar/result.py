@@ -62,7 +62,7 @@ def build_trace(path: Sequence[tuple[str, Mapping[str, str]]]) -> tuple[Step, ..
     before: Mapping[str, str] | None = None
     for action, view in path:
         if before is None:
-            changes = {k: (None, v) for k, v in view.items()}
+            changes: dict[str, tuple[str | None, str]] = {k: (None, v) for k, v in view.items()}
         else:
             changes = {k: (before.get(k), v) for k, v in view.items() if before.get(k) != v}
         steps.append(Step(action, changes))

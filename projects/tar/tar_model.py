@@ -112,7 +112,8 @@ def expected_states(nodes: int, buyers: int, mode: Mode) -> int:
     under atomic revocation ACL and breach stay clear (2).
     """
     revoked = 8**nodes if mode == "partial" else 2**nodes
-    return (2**nodes + 4**nodes + revoked) ** buyers
+    per_buyer = 2**nodes + 4**nodes + revoked
+    return int(per_buyer**buyers)  # int ** int is typed Any (a negative power is a float)
 
 
 def model(nodes: int, buyers: int, mode: Mode) -> Model[TarState]:

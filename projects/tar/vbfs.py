@@ -28,7 +28,8 @@ def _member(sorted_states: U64, probe: U64) -> npt.NDArray[np.bool_]:
         return np.zeros(probe.shape, dtype=bool)
     at = np.searchsorted(sorted_states, probe)
     np.minimum(at, sorted_states.size - 1, out=at)
-    return sorted_states[at] == probe
+    found: npt.NDArray[np.bool_] = sorted_states[at] == probe
+    return found
 
 
 def _merge(a: U64, b: U64) -> U64:
@@ -59,19 +60,20 @@ def explore(bm: BitModel, *, stop_at_first: bool = False, chunk: int = CHUNK) ->
         nonlocal bad, count
         hit = None
         if bad is None:
+            # The first failing state; at that state, the first invariant in model order.
             fails = [np.flatnonzero((new & u64(inv.mask)) != u64(inv.value)) for inv in bm.invariants]
-            firsts = [(int(f[0]), inv.name) for f, inv in zip(fails, bm.invariants) if f.size]
+            firsts = [(int(f[0]), i) for i, f in enumerate(fails) if f.size]
             if firsts:
-                hit = min(firsts, key=lambda t: t[0])[0]
-                bad = (count + hit, min(firsts, key=lambda t: t[0])[1])
+                hit, which = min(firsts)
+                bad = (count + hit, bm.invariants[which].name)
                 if stop_at_first:
                     new, parents, via = new[: hit + 1], parents[: hit + 1], via[: hit + 1]
         levels.append((new, parents, via))
         count += new.size
         return hit
 
-    stopped = record(init, np.full(init.size, -1, np.int64), np.full(init.size, -1, np.int32)) is not None
-    stopped = stopped and stop_at_first
+    init_bad = record(init, np.full(init.size, -1, np.int64), np.full(init.size, -1, np.int32))
+    stopped = stop_at_first and init_bad is not None
     seen = np.sort(init)
     frontier, base = init, 0
     while frontier.size and not stopped:
