@@ -94,16 +94,19 @@ class BatchLayer:
 
     def __init__(self, store: ObjectStore) -> None:
         self.store = store
+        self._engine: DuckDbEngine | None = None
 
     def run(self, cutoff_ms: int) -> BatchRun:
         t0 = time.perf_counter()
         result = compact(self.store)
         t1 = time.perf_counter()
-        engine = DuckDbEngine(self.store, [EVENTS])
-        try:
-            view = compute_view(engine, cutoff_ms)
-        finally:
-            engine.close()
+        if self._engine is None:  # created once files exist; the view's glob is re-expanded on every query
+            self._engine = DuckDbEngine(self.store, [EVENTS])
+        view = compute_view(self._engine, cutoff_ms)
         t2 = time.perf_counter()
         view.save(self.store)
         return BatchRun(view, result, (t1 - t0) * 1000, (t2 - t1) * 1000)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()

@@ -51,6 +51,14 @@ def add_workload_args(p: argparse.ArgumentParser, events: int = 200_000) -> None
                    help="hours between batch runs; each run's cutoff is its start (default 2)")
 
 
+def check_workload(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Reject values the generator would accept but that make no sense."""
+    if args.events < 1 or args.hours < 1 or args.batch_every < 1:
+        p.error("--events, --hours and --batch-every must be at least 1")
+    if not (0 <= args.duplicate_rate <= 1 and 0 <= args.late_rate <= 1):
+        p.error("--duplicate-rate and --late-rate are fractions between 0 and 1")
+
+
 def config_from(args: argparse.Namespace, data_dir: Path, checks: int) -> RunConfig:
     w = Workload(args.events, args.duplicate_rate, args.late_rate, args.seed, args.hours)
     return RunConfig(w, data_dir, args.batch_every, checks)
@@ -80,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         from . import server_cli
         return server_cli.main(argv[0], argv[1:])
-    args = _run_parser().parse_args(argv)
+    parser = _run_parser()
+    args = parser.parse_args(argv)
+    check_workload(parser, args)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     if args.data:

@@ -22,7 +22,6 @@ from .events import EVENT_TYPES, Deliveries, Workload, generate
 from .objectstore import LocalObjectStore
 from .oracle import Oracle
 from .queries import IDS_PRESENT, minute_view
-from .serving import answer
 from .speed import SpeedLayer, SpeedStore
 from .speed_sqlite import SqliteSpeedStore
 from .stream import Stream
@@ -121,6 +120,7 @@ def run(cfg: RunConfig, store: SpeedStore | None = None) -> dict[str, object]:
                  cutoff, result.compaction.raw_files, result.compaction.partitions_written,
                  result.compaction.partitions_rewritten, result.query_ms, before.duplicates.events)
 
+    batch.close()
     now = cutoffs[-1]
     stale = []
     for lag_h in STALE_LAGS_H:

@@ -20,7 +20,7 @@ def _keys_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _serve(argv: list[str]) -> int:
-    from .cli import add_workload_args, config_from
+    from .cli import add_workload_args, check_workload, config_from
 
     p = argparse.ArgumentParser(prog="python -m projects.lambda_arch serve",
                                 description="Serve the merged metrics as JSON (/api/metrics, bearer JWT) and a "
@@ -31,6 +31,7 @@ def _serve(argv: list[str]) -> int:
     _keys_arg(p)
     add_workload_args(p, events=50_000)
     args = p.parse_args(argv)
+    check_workload(p, args)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     if not (args.data / MANIFEST).exists():
         args.data.mkdir(parents=True, exist_ok=True)

@@ -59,14 +59,11 @@ def answer(view: BatchView, speed: SpeedStore, start_ms: int, end_ms: int, now_m
     """Merged per-minute counts and sums for start <= event minute < end, as seen at `now_ms`."""
     if view.cutoff_ms % HOUR_MS:
         raise ValueError("cutoff must be a whole ingest hour")
-    cells: dict[tuple[int, str], list] = {}
-    for minute, etype, n, amount in view.rows_in(start_ms, end_ms, event_type):
-        cells[(minute, etype)] = [n, amount, "batch"]
+    cells: dict[tuple[int, str], tuple[int, int, str]] = {
+        (minute, etype): (n, amount, "batch") for minute, etype, n, amount in view.rows_in(start_ms, end_ms, event_type)}
     for r in speed.read(start_ms, end_ms, view.cutoff_ms, now_ms // 1000, event_type):
-        cell = cells.setdefault((r.minute_ms, r.event_type), [0, 0, "speed"])
-        cell[0] += r.events
-        cell[1] += r.amount_cents
-        if cell[2] == "batch":
-            cell[2] = "batch+speed"
+        key = (r.minute_ms, r.event_type)
+        n, amount, source = cells.get(key, (0, 0, "speed"))
+        cells[key] = (n + r.events, amount + r.amount_cents, "batch+speed" if source == "batch" else source)
     points = [Point(m, t, n, a, s) for (m, t), (n, a, s) in sorted(cells.items())]
     return Answer(start_ms, end_ms, view.cutoff_ms, now_ms, points)

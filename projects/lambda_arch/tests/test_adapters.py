@@ -21,7 +21,7 @@ from projects.lambda_arch.catalog import EVENTS, TABLES, glue_table_input
 from projects.lambda_arch.compaction import compact
 from projects.lambda_arch.engines import AthenaEngine, DuckDbEngine
 from projects.lambda_arch.events import DEFAULT_START_MS as T0
-from projects.lambda_arch.objectstore import LocalObjectStore, S3ObjectStore
+from projects.lambda_arch.objectstore import S3ObjectStore
 from projects.lambda_arch.speed import SpeedRow
 from projects.lambda_arch.speed_dynamodb import DynamoSpeedStore, create_table
 from projects.lambda_arch.speed_sqlite import SqliteSpeedStore

@@ -13,7 +13,7 @@ from projects.lambda_arch.serving import answer
 from projects.lambda_arch.timebase import HOUR_MS
 
 ROOT = Path(__file__).resolve().parents[3]
-ARGS = ["--events", "20000", "--hours", "30", "--seed", "3", "--checks", "4", "--json"]
+ARGS = ["--events", "10000", "--hours", "28", "--seed", "3", "--checks", "4", "--json"]
 TIMINGS = {"freshness_p50_ms", "freshness_p99_ms", "batch_query_ms", "compaction_ms_total", "events_per_s"}
 
 
