@@ -19,6 +19,7 @@ def mode_json(run: ModeRun) -> dict[str, object]:
     r, v = run.result, run.result.violation
     return {
         "states": r.states,
+        "expected_states": run.expected_states,
         "transitions": r.transitions,
         "diameter": r.diameter,
         "complete": r.complete,

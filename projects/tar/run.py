@@ -24,6 +24,8 @@ class ModeRun:
     result: Result
     failures: tuple[str, ...]
     """Empty when all checks passed."""
+    expected_states: int
+    """The hand count ``tar_model.expected_states`` the result was held to."""
     reference_seconds: float | None
     """Time of the reference-engine cross-check, None when it was not run."""
 
@@ -49,7 +51,7 @@ def check(nodes: int, buyers: int, mode: Mode, *, reference: bool, stop_at_first
         ref_seconds = ref.seconds
         if ref != result:
             failures.append(f"{mode}: reference engine disagrees: {_summary(ref)} vs {_summary(result)}")
-    return ModeRun(mode, result, tuple(failures), ref_seconds)
+    return ModeRun(mode, result, tuple(failures), expected, ref_seconds)
 
 
 def tlc_failures(run: ModeRun, exhaust: TlcRun, first: TlcRun) -> list[str]:

@@ -43,7 +43,7 @@ def test_tlc_agrees_with_the_python_checker(nodes: int, buyers: int, mode: str) 
         # Same enumeration order as TLC's Next, so both stop at the same state with the same race.
         assert first.distinct == ours.violation.ordinal
         assert list(first.trace) == [s.action.split("(")[0] for s in ours.violation.trace]
-    assert tlc_failures(ModeRun(mode, ours, (), None), exhaust, first) == []  # type: ignore[arg-type]
+    assert tlc_failures(ModeRun(mode, ours, (), ours.states, None), exhaust, first) == []  # type: ignore[arg-type]
 
 
 SAMPLE = """\
