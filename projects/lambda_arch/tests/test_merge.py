@@ -44,7 +44,7 @@ def test_boundary_cases_by_hand(mini, make_deliveries) -> None:
     assert {p.source for p in healed.points} == {"batch"}
 
 
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=15, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(n=st.integers(50, 600), dup=st.floats(0, 0.4), late=st.floats(0, 0.4), seed=st.integers(0, 10_000),
        cut_h=st.integers(1, 36), extra=st.floats(0, 1), windows=st.lists(

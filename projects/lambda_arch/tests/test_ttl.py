@@ -1,7 +1,7 @@
 """The 24-hour TTL: the read-side filter, its exact edge, lazy deletion, and events that arrive past it."""
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from projects.lambda_arch.batch import BatchView
 from projects.lambda_arch.events import DEFAULT_START_MS as T0
@@ -14,6 +14,7 @@ MINUTE = T0 + 5 * MINUTE_MS
 TTL = item_ttl_s(MINUTE)
 
 
+@settings(database=None)
 @given(st.integers(0, 10**13))
 def test_no_event_expires_before_event_time_plus_24h(event_ms: int) -> None:
     ttl = item_ttl_s(minute_of(event_ms))
