@@ -1,6 +1,7 @@
 """The generic checkers: known answers on a toy model, and vbfs == bfs on random bit models."""
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -97,6 +98,13 @@ def bit_models(draw: st.DrawFn) -> BitModel:
         invariants=(BitInvariant("I", inv_mask, draw(word) & inv_mask),),
         view=lambda s: {f"bit{i}": str(s >> i & 1) for i in range(BITS)},
     )
+
+
+@given(st.lists(st.integers(0, 2**20 - 1), max_size=300), st.sampled_from([20, 64]))
+def test_first_occurrences_is_np_unique_with_first_index(xs: list[int], bits: int) -> None:
+    cand = np.array(xs, dtype=np.uint64)  # bits=64 takes the np.unique fallback
+    got, want = vbfs.first_occurrences(cand, bits), np.unique(cand, return_index=True)
+    assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
 
 
 @settings(max_examples=150, deadline=None)
