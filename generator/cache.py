@@ -24,7 +24,10 @@ with `track_site` around the render, and send (text, site attrs) back to `PageCa
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
+import inspect
 import importlib.metadata
 import logging
 import os
@@ -43,6 +46,7 @@ from .model import Site
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".shiplog-cache/render"
+_PLAIN = (str, int, float, bool, type(None), dt.date, Path)
 _LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml")
 
 
@@ -174,6 +178,7 @@ class PageCache:
         self.config_repr = repr(site.config)
         self._site_digests: dict[str, str] = {}
         self._template_digests: dict[str, str] = {}
+        self._value_digests: dict[int, tuple[Any, str | None]] = {}
         self.hits = 0
         self.misses = 0
         install_tracking(env)
@@ -181,8 +186,9 @@ class PageCache:
     def site_digest(self, attribute: str) -> str:
         if attribute not in self._site_digests:
             value = getattr(self.site, attribute, None)
-            text = stable_repr(value)
-            self._site_digests[attribute] = digest(text) if text is not None else "uncacheable"
+            if inspect.ismethod(value):  # site.project(...), site.posts_for_project(...)
+                value = self.site
+            self._site_digests[attribute] = self.value_digest(value) or "uncacheable"
         return self._site_digests[attribute]
 
     def template_digest(self, name: str) -> str:
@@ -221,11 +227,35 @@ class PageCache:
         for key in sorted(context):
             if key in ("site", "config"):
                 continue  # site: tracked per attribute; config: in the key already
-            text = stable_repr(context[key])
-            if text is None:
+            value_digest = self.value_digest(context[key])
+            if value_digest is None:
                 return None
-            parts += [key, text]
+            parts += [key, value_digest]
         return digest(*parts)
+
+    def value_digest(self, value: Any) -> str | None:
+        """A digest of everything repr(value) shows (every field of every record in it), or None
+        when some part has no stable repr. Computed once per object per build and reused inside
+        bigger values: every source page and every tag page of a project holds the same Project."""
+        if isinstance(value, _PLAIN):
+            return digest(type(value).__name__, repr(value))
+        known = self._value_digests.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            parts = [type(value).__qualname__, *(self.value_digest(getattr(value, f.name))
+                                                 for f in dataclasses.fields(value))]
+        elif isinstance(value, (tuple, list)):
+            parts = [type(value).__name__, *(self.value_digest(item) for item in value)]
+        elif isinstance(value, dict):
+            parts = ["dict"]
+            for k, v in value.items():  # in order, as repr and Jinja's loops see them
+                parts += [self.value_digest(k), self.value_digest(v)]
+        else:
+            parts = [stable_repr(value)]
+        result = None if None in parts else digest(*parts)  # type: ignore[arg-type]
+        self._value_digests[id(value)] = (value, result)  # holds `value`, so its id is not reused
+        return result
 
     def lookup(self, path: str, key: str | None) -> str | None:
         entry = self.old.get(path)
