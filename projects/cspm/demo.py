@@ -9,6 +9,7 @@ an old key. What moto cannot hold at all goes into the fixture (fixtures.py).
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterator
@@ -39,9 +40,20 @@ class Seeded:
         self.expected_failures.update((control, r) for r in resources)
 
 
-def session() -> boto3.Session:
-    """A session for moto: fixed fake credentials, nothing read from the environment."""
+def session(shared: bool = True) -> boto3.Session:
+    """A session for moto: fixed fake credentials, nothing read from the environment.
+
+    The shared session is one per process, so the service models (EC2's is megabytes of
+    JSON) are parsed once; pass shared=False to register private event hooks.
+    """
+    return _shared_session() if shared else _new_session()
+
+
+def _new_session() -> boto3.Session:
     return boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=HOME)
+
+
+_shared_session = functools.cache(_new_session)
 
 
 @contextmanager

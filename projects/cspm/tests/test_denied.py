@@ -65,7 +65,7 @@ def test_every_declared_need_is_a_collector_action():
 @pytest.mark.parametrize("action", ACTIONS)
 def test_denied_action_is_reported_not_hidden(live_bad, action):
     seeded, baseline = live_bad
-    session = demo.session()
+    session = demo.session(shared=False)  # the deny hook must not leak into other tests
     deny(session, action)
     report = scan(collect(session, seeded))  # must not raise
     before, after = _verdicts(baseline), _verdicts(report)
