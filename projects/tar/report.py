@@ -58,9 +58,9 @@ def to_text(nodes: int, buyers: int, runs: Sequence[ModeRun], failures: Sequence
     lines.append(f"{'mode':<8} {'states':>12} {'transitions':>13} {'diameter':>9}  verdict")
     for run in runs:
         r, v = run.result, run.result.violation
+        found_at = f"of {r.states:,}" if r.complete else "(search stopped there)"
         verdict = ("Safety holds in every reachable state" if v is None else
-                   f"Safety VIOLATED at state {v.ordinal:,} of {r.states:,}{'' if r.complete else '+'}"
-                   f", shortest trace {v.length} steps")
+                   f"Safety VIOLATED at state {v.ordinal:,} {found_at}, shortest trace {v.length} steps")
         lines.append(f"{run.mode:<8} {r.states:>12,} {r.transitions:>13,} {r.diameter:>9}  {verdict}")
     lines.append(f"\n{states_per_second(runs):,} states/s (vectorised engine)")
     for mode, (ex, first) in tlc.items():
