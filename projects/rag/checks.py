@@ -7,6 +7,7 @@ Each check returns a short measured value for the report and raises
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -33,7 +34,7 @@ def unit_vectors(r: Retriever) -> float:
     return worst
 
 
-def chunk_window(r: Retriever, count) -> int:
+def chunk_window(r: Retriever, count: Callable[[str], int]) -> int:
     """No chunk exceeds the model window, so nothing was silently truncated."""
     longest = max(count(c.text) for c in r.chunks)
     require(longest <= MAX_TOKENS, f"a chunk has {longest} tokens > {MAX_TOKENS}")

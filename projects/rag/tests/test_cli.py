@@ -55,3 +55,19 @@ def test_help_names_every_command():
     assert done.returncode == 0
     for command in ("index", "ask", "eval", "serve"):
         assert command in done.stdout
+
+
+def test_serve_command_answers_embedding_requests():
+    from projects.rag.remote import HttpEmbedder
+
+    proc = subprocess.Popen([sys.executable, "-m", "projects.rag", "serve", "--port", "0"], cwd=ROOT,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        banner = proc.stderr.readline()  # "serving <model> on http://127.0.0.1:<port>/v1/embeddings ..."
+        assert "http://127.0.0.1:" in banner, banner
+        base = banner.split(" on ")[1].split("/embeddings")[0]
+        vecs = HttpEmbedder(base, "sentence-transformers/all-MiniLM-L6-v2").embed(["rotate the key", "replay"])
+        assert vecs.shape == (2, 384)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
