@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 import boto3
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 import requests
@@ -20,9 +21,10 @@ from projects.lambda_arch.batch import compute_view
 from projects.lambda_arch.catalog import EVENTS, TABLES, glue_table_input
 from projects.lambda_arch.compaction import compact
 from projects.lambda_arch.engines import AthenaEngine, DuckDbEngine
-from projects.lambda_arch.events import DEFAULT_START_MS as T0
+from projects.lambda_arch.events import DEFAULT_START_MS as T0, Workload, generate
 from projects.lambda_arch.objectstore import S3ObjectStore
-from projects.lambda_arch.speed import SpeedRow
+from projects.lambda_arch.serving import answer
+from projects.lambda_arch.speed import SpeedRow, aggregate
 from projects.lambda_arch.speed_dynamodb import DynamoSpeedStore, create_table
 from projects.lambda_arch.speed_sqlite import SqliteSpeedStore
 from projects.lambda_arch.timebase import HOUR_MS, MINUTE_MS, item_ttl_s
@@ -121,3 +123,22 @@ def test_athena_engine_sends_the_shared_sql_and_parses_results(aws, mini, make_d
     # The same SQL text ran locally on DuckDB a moment ago: one dialect for both engines.
     assert DuckDbEngine(mini.objects, [EVENTS]).query(execution["Query"], [T0 + HOUR_MS]) == [
         tuple(r) for r in local.rows_in(T0, T0 + HOUR_MS)]
+
+
+def test_serving_merge_is_the_same_on_dynamodb(aws, mini) -> None:
+    """The whole speed path (Lambda fold -> store -> merge) gives identical answers on both stores."""
+    d = generate(Workload(250, 0.2, 0.2, seed=5, hours=30))
+    cutoff = T0 + 20 * HOUR_MS
+    before = int(np.searchsorted(d.ingest_ms, cutoff))
+    mini.ingest(d.slice(0, before))
+    view = mini.batch(cutoff)
+    mini.ingest(d.slice(before, len(d)))
+    client = boto3.client("dynamodb", region_name=REGION)
+    create_table(client, "pulse-speed")
+    dynamo = DynamoSpeedStore(client, "pulse-speed")
+    for a in range(0, len(d), 100):
+        dynamo.apply(aggregate(d.slice(a, a + 100)))
+    now = int(d.ingest_ms[-1])
+    for start_h, hours in ((18, 4), (0, 6), (29, 3)):
+        window = (T0 + start_h * HOUR_MS, T0 + (start_h + hours) * HOUR_MS)
+        assert answer(view, dynamo, *window, now) == answer(view, mini.store, *window, now)
