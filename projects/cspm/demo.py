@@ -265,14 +265,14 @@ def _s3(s: boto3.Session, seeded: Seeded, bad: bool) -> None:
 
 
 # --- EC2 -----------------------------------------------------------------------------------
-def _sg(ec2: Any, name: str, rules: list[dict[str, Any]]) -> str:
+def security_group(ec2: Any, name: str, rules: list[dict[str, Any]]) -> str:
     vpc = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
     gid = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
     ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=rules)
     return ec2.describe_security_groups(GroupIds=[gid])["SecurityGroups"][0]["SecurityGroupArn"]
 
 
-def _tcp(port: int, v4: str | None = None, v6: str | None = None) -> dict[str, Any]:
+def tcp_rule(port: int, v4: str | None = None, v6: str | None = None) -> dict[str, Any]:
     return {"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
             "IpRanges": [{"CidrIp": v4}] if v4 else [], "Ipv6Ranges": [{"CidrIpv6": v6}] if v6 else []}
 
@@ -286,11 +286,11 @@ def _ec2(s: boto3.Session, seeded: Seeded, bad: bool, keys: dict[str, str]) -> N
     else:
         east.create_volume(AvailabilityZone="us-east-1a", Size=8, Encrypted=True, KmsKeyId=keys["us-east-1"])
     west.create_volume(AvailabilityZone="eu-west-1a", Size=8, Encrypted=True, KmsKeyId=keys["eu-west-1"])
-    _sg(east, "web-https", [_tcp(443, "0.0.0.0/0", "::/0")])
-    ssh = _sg(east, "ssh-admin", [_tcp(22, "0.0.0.0/0" if bad else "10.0.0.0/8")])
-    rdp = _sg(west, "rdp-admin", [_tcp(3389, v6="::/0" if bad else "2001:db8::/32")])
+    security_group(east, "web-https", [tcp_rule(443, "0.0.0.0/0", "::/0")])
+    ssh = security_group(east, "ssh-admin", [tcp_rule(22, "0.0.0.0/0" if bad else "10.0.0.0/8")])
+    rdp = security_group(west, "rdp-admin", [tcp_rule(3389, v6="::/0" if bad else "2001:db8::/32")])
     if bad:
-        legacy = _sg(west, "legacy-any", [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+        legacy = security_group(west, "legacy-any", [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
         seeded.expect("2.2.1", f"arn:aws:ec2:us-east-1:{ACCOUNT}:ebs-encryption-by-default")
         seeded.expect("5.2", ssh, legacy)
         seeded.expect("5.3", rdp)

@@ -121,7 +121,7 @@ def _schedule(s: boto3.Session, seeded: demo.Seeded, report: Report) -> dict[str
     day1 = run_once(report, sns, topic, state)
     day2 = run_once(report, sns, topic, state)
     ec2 = s.client("ec2", region_name=demo.HOME)
-    demo._sg(ec2, "debug-ssh", [demo._tcp(22, "0.0.0.0/0")])
+    demo.security_group(ec2, "debug-ssh", [demo.tcp_rule(22, "0.0.0.0/0")])
     day3 = run_once(scan(collect(s, seeded)), sns, topic, state)
     delivered = _drain(sqs, queue)
     findings = len(report.findings())

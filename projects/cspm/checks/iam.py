@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from ..model import Result, Severity
-from ..snapshot import Snapshot, Unavailable, failed as fetch_failed, parse_time, unwrap
+from ..snapshot import Snapshot, Unavailable, parse_time, unwrap
 from .registry import IAM, control, failed, not_evaluated, passed, verdict
 
 REPORT = ("iam:GenerateCredentialReport", "iam:GetCredentialReport")

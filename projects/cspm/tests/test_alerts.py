@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 
 from projects.cspm import demo, lambda_handler
 from projects.cspm.alerts import DynamoState, RULE_NAME, SCHEDULE, install_schedule, run_once, subject

@@ -7,7 +7,7 @@ import pytest
 
 from projects.cspm import demo
 from projects.cspm.checks import CONTROLS
-from projects.cspm.collector import ACTIONS, Collector
+from projects.cspm.collector import ACTIONS
 from projects.cspm.demorun import collect
 from projects.cspm.engine import Report, scan
 from projects.cspm.model import Status
