@@ -1,8 +1,10 @@
 """Stage 1: read every source file of the site into validated records, collecting all errors."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from .cache import LoadMemo, digest
 from .cards import card_files, card_slug, parse_card
@@ -11,6 +13,9 @@ from .content import check_slug, markdown_files, parse_page, parse_post, relativ
 from .errors import BuildFailed, ErrorCollector, SiteError
 from .model import Page, Post, Project
 from .sources import load_sources, project_sources, render_readme
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +32,12 @@ def _read(path: Path, rel: str) -> str:
         raise SiteError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", rel, None) from None
 
 
-def _memo(memo: LoadMemo | None, key: str, make):  # type: ignore[no-untyped-def]
+def _memo(memo: LoadMemo | None, key: str, make: Callable[[], T]) -> T:
     """make(), or the record a previous build made from the very same inputs."""
-    return make() if memo is None else memo.get(key, make)
+    if memo is None:
+        return make()
+    value: T = memo.get(key, make)
+    return value
 
 
 def _guarded(errors: ErrorCollector, work):  # type: ignore[no-untyped-def]
@@ -43,7 +51,8 @@ def _guarded(errors: ErrorCollector, work):  # type: ignore[no-untyped-def]
     return None
 
 
-def load_posts(config: Config, errors: ErrorCollector, parse=parse_post,  # type: ignore[no-untyped-def]
+def load_posts(config: Config, errors: ErrorCollector,
+               parse: Callable[[str, str, str, Config], Post] = parse_post,
                memo: LoadMemo | None = None) -> list[Post]:
     folder = config.content_dir / "posts"
     posts: list[Post] = []

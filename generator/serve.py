@@ -215,7 +215,8 @@ def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int 
     watcher.start()
     try:
         bound_host, bound_port = server.server_address[:2]
-        reporter.serving(f"http://{bound_host}:{bound_port}/")
+        shown = bound_host.decode() if isinstance(bound_host, bytes) else bound_host
+        reporter.serving(f"http://{shown}:{bound_port}/")
         server.serve_forever(poll_interval=0.2)
     finally:
         state.stop()

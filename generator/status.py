@@ -15,7 +15,7 @@ from .check import Problem, Targets, check_images, check_summaries, static_files
 from .config import load_config
 from .errors import BuildFailed
 from .load import load_what_loads
-from .model import Post
+from .model import Page, Post
 
 BAR_WIDTH = 20
 
@@ -42,10 +42,11 @@ def site_status(root: Path) -> Status:
     memo = LoadMemo(config.root)
     loaded, errors = load_what_loads(config, memo)
     problems = [Problem(e) for e in errors]
-    problems += check_summaries(config, [*loaded.posts, *loaded.pages])
+    records: list[Post | Page] = [*loaded.posts, *loaded.pages]
+    problems += check_summaries(config, records)
     targets = Targets({}, static_files(config))
-    for record in [*loaded.posts, *loaded.pages]:
-        problems += [p for p in check_images(record, targets)]
+    for record in records:
+        problems += check_images(record, targets)
     drafts = [DraftLine(p, dt.date.fromtimestamp((config.root / p.source).stat().st_mtime))
               for p in loaded.posts if p.is_draft]
     drafts.sort(key=lambda d: (-d.post.progress, d.post.slug))
