@@ -72,6 +72,10 @@ class CircuitBreaker:
                 and self.failure_rate() >= self.config.threshold:
             self._open(now)
 
+    def retry_at(self) -> float:
+        """When an open breaker lets the next (trial) call through."""
+        return self._opened_at + self.config.open_seconds
+
     def failure_rate(self) -> float:
         return self._window.count(False) / len(self._window) if self._window else 0.0
 

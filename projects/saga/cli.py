@@ -135,6 +135,7 @@ def _summary(f: dict[str, Any]) -> str:
         f"dlq        {d['count']} messages ({d['saga_messages']} from sagas)",
         f"traces     {f['traces_connected']}/{f['orders']} connected, {f['spans']} spans",
         f"breaker    {b['trips']} trips ({b['trips_outside_outage']} outside an outage), {b['shed']} calls shed, "
+        f"open {b['open_seconds']} s, "
         f"final {b['state']}" + (f", opened {b['open_after_ms']} ms into the outage after {b['calls_before_open']} "
                                  f"calls, closed {b['closed_after_recovery_ms']} ms after it"
                                  if "open_after_ms" in b else ""),

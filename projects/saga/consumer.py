@@ -67,28 +67,45 @@ class WorkerPool:
         self._config = config
         self._stats = stats
         self._busy_until = [0.0] * config.workers
+        self._batches: list[list[Delivery]] = [[] for _ in range(config.workers)]
+        """Received but not yet handled, per worker. One message per step keeps the clock honest:
+        another worker's step never starts far behind what a long batch has already done."""
         self._relay_not_before = 0.0
 
     def next_time(self) -> float | None:
         """When this pool can next do something, or None if there is nothing to do."""
-        times = [t for t in (self._relay_time(), self._transport.next_ready(self.service.name)) if t is not None]
-        return max(min(self._busy_until), min(times)) if times else None
+        times = [t for t, batch in zip(self._busy_until, self._batches) if batch]
+        idle = [t for t, batch in zip(self._busy_until, self._batches) if not batch]
+        ready = self._transport.next_ready(self.service.name)
+        paused = self.service.paused_until()
+        if ready is not None and paused is not None:
+            ready = max(ready, paused)
+        work = [t for t in (self._relay_time(), ready) if t is not None]
+        if idle and work:
+            times.append(max(min(idle), min(work)))
+        return min(times, default=None)
 
     def _relay_time(self) -> float | None:
         unsent_at = self.service.store.first_unsent_at()
         return None if unsent_at is None else max(unsent_at, self._relay_not_before)
 
     def step(self) -> None:
-        """Run one unit of work on the first free worker, at the current simulated time."""
-        worker = self._busy_until.index(min(self._busy_until))
-        relay_at = self._relay_time()
-        if relay_at is not None and relay_at <= self._clock.now:
-            self._relay()
+        """Run one unit of work (a message, a receive, a relay) on a worker due now."""
+        now = self._clock.now
+        busy = [w for w, batch in enumerate(self._batches) if batch and self._busy_until[w] <= now]
+        if busy:
+            worker = busy[0]
         else:
-            c = self._config
-            for delivery in self._transport.receive(self.service.name, c.batch, c.visibility_timeout):
-                if not self._consume(delivery):
-                    break  # the worker crashed: the rest of its batch times out and comes back
+            worker = min((w for w, batch in enumerate(self._batches) if not batch), key=self._busy_until.__getitem__)
+            relay_at = self._relay_time()
+            if relay_at is not None and relay_at <= now:
+                self._relay()
+            elif (self.service.paused_until() or 0.0) <= now:
+                c = self._config
+                self._batches[worker] = self._transport.receive(self.service.name, c.batch, c.visibility_timeout)
+        batch = self._batches[worker]
+        if batch and not self._consume(batch.pop(0)):
+            batch.clear()  # the worker crashed: the rest of its batch times out and comes back
         self._busy_until[worker] = self._clock.now
 
     def _consume(self, d: Delivery) -> bool:

@@ -132,6 +132,7 @@ def _api_calls(scenario: Scenario, workload: Workload, order: OrderService, inne
 def _loop(clock: VirtualClock, calls: list[tuple[float, int, Callable[[], None]]],
           pools: list[WorkerPool], horizon: float) -> bool:
     """Run until nothing is left to do; False if the horizon was reached first."""
+    last = 0.0
     while True:
         best_t = calls[0][0] if calls else None
         best: WorkerPool | None = None
@@ -143,7 +144,10 @@ def _loop(clock: VirtualClock, calls: list[tuple[float, int, Callable[[], None]]
             return True
         if best_t > horizon:
             return False
-        clock.jump(best_t)
+        # Work that became possible only now (a breaker that stopped pausing a queue) is done
+        # now, not at the stale time an idle worker last finished.
+        last = max(last, best_t)
+        clock.jump(last)
         if best is None:
             heapq.heappop(calls)[2]()
         else:

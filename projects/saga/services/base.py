@@ -46,6 +46,10 @@ class Service:
     store: Store
     handlers: dict[str, Handler] = field(default_factory=dict)
 
+    def paused_until(self) -> float | None:
+        """Stop polling the queue until this time (None: poll freely)."""
+        return None
+
 
 def emit(store: Store, now: float, span: Span, saga_id: str, event_type: str, data: dict[str, object]) -> None:
     """Queue an event in the outbox, inside the caller's transaction.

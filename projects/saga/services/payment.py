@@ -3,7 +3,9 @@
 Transient errors are retried a few times with full-jitter backoff inside the invocation. When
 the retries run out, or the breaker is open, the message is deferred (left unacked, made visible
 again later with a growing delay) instead of failing the saga: an outage should delay orders,
-not cancel them, and while the breaker is open no call reaches the gateway at all.
+not cancel them. While the breaker is open no call reaches the gateway, and the service stops
+polling its queue (like disabling a Lambda event source mapping), so waiting out an outage does
+not use up the messages' receive counts and push them into the dead-letter queue.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..breaker import CircuitBreaker
+from ..breaker import OPEN, CircuitBreaker
 from ..gateway import LedgerEntry, PaymentGateway
 from ..store import Store
 from ..transport import TransientError
@@ -45,6 +47,10 @@ class PaymentService(Service):
         self._retry = retry
         self.handlers = {"InventoryReserved": self._charge, "ShippingFailed": self._refund,
                          "ShipmentCancelled": self._refund}
+
+    def paused_until(self) -> float | None:
+        """While the breaker is open, stop polling: every receive would only add to a receive count."""
+        return self.breaker.retry_at() if self.breaker.state == OPEN else None
 
     def _charge(self, ctx: HandlerContext) -> str:
         e = ctx.event
