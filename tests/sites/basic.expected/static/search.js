@@ -103,9 +103,10 @@
     panel = el("div", "search-panel");
     panel.id = "search-panel";
     panel.hidden = true;
+    panel.setAttribute("role", "search");          // one landmark holds the box and its results
+    panel.setAttribute("aria-label", "Notes and projects");
     var wrap = el("div", "wrap");
     var form = el("form", "search-form");
-    form.setAttribute("role", "search");
     var label = el("label", "", "Search notes and projects");
     label.htmlFor = "search-q";
     input = el("input");
