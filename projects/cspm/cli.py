@@ -7,7 +7,11 @@ import sys
 import time
 from pathlib import Path
 
+import boto3
+from botocore.exceptions import BotoCoreError
+
 from . import fixtures, snapshot as snap
+from .collector import CollectionError, Collector
 from .engine import Report, scan
 from .model import Severity
 from .report import FORMATS, render
@@ -67,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.fixture:
                 fixtures.apply(snapshot, fixtures.load(args.fixture), str(args.fixture))
             report = scan(snapshot)
-    except (OSError, ValueError, CollectionFailed) as e:
+    except (OSError, ValueError, CollectionError) as e:
         print(f"cspm: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     if args.save_snapshot:
@@ -83,21 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_SELF_CHECK if failed_checks else _exit_code(report, args.fail_on)
 
 
-class CollectionFailed(Exception):
-    pass
-
-
 def _collect(args: argparse.Namespace) -> snap.Snapshot:
-    import boto3
-
-    from .collector import CollectionError, Collector
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
-    session = boto3.Session(profile_name=args.profile)
     try:
-        return Collector(session, regions, endpoint_url=args.endpoint_url,
-                         source=args.endpoint_url or "aws").collect()
-    except CollectionError as e:
-        raise CollectionFailed(str(e)) from e
+        session = boto3.Session(profile_name=args.profile)
+    except BotoCoreError as e:  # unknown profile, broken config file
+        raise CollectionError(str(e)) from e
+    return Collector(session, regions, endpoint_url=args.endpoint_url, source=args.endpoint_url or "aws").collect()
 
 
 def _exit_code(report: Report, fail_on: str) -> int:

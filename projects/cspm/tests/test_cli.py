@@ -59,6 +59,11 @@ def test_unreadable_snapshot_is_a_usage_error(tmp_path, capsys):
     assert "cspm: error:" in capsys.readouterr().err
 
 
+def test_unknown_profile_is_a_collection_error_not_a_traceback(capsys):
+    assert main(["--profile", "no-such-profile-cspm-test"]) == 2
+    assert "could not be found" in capsys.readouterr().err
+
+
 def test_help_names_the_modes_and_exit_codes():
     out = subprocess.run([sys.executable, "-m", "projects.cspm", "--help"], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
