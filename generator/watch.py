@@ -108,14 +108,19 @@ class Watcher:
         # source folder recursively: a recursive watch on the root would also cover .venv and .git.
         self.observer.schedule(self.handler, str(self.root), recursive=False)
         for name in WATCHED_DIRS:
-            self.watch_new_folder(self.root / name)
+            self._watch(self.root / name)
+
+    def _watch(self, folder: Path) -> bool:
+        if folder.parent != self.root or folder.name not in WATCHED_DIRS or folder.name in self.watched \
+                or not folder.is_dir():
+            return False
+        self.watched.add(folder.name)
+        self.observer.schedule(self.handler, str(folder), recursive=True)
+        return True
 
     def watch_new_folder(self, folder: Path) -> None:
         """Start watching a source folder that appeared at the top of the site (templates/, ...)."""
-        if folder.parent == self.root and folder.name in WATCHED_DIRS and folder.name not in self.watched \
-                and folder.is_dir():
-            self.watched.add(folder.name)
-            self.observer.schedule(self.handler, str(folder), recursive=True)
+        if self._watch(folder):
             self.debouncer.poke()  # files may have landed in it before the watch began
 
     def start(self) -> None:
