@@ -47,6 +47,14 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".shiplog-cache/render"
 _PLAIN = (str, int, float, bool, type(None), dt.date, Path)
+KEEP_PAGE_INDEXES = 4
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 _LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml")
 
 
@@ -286,3 +294,8 @@ class PageCache:
 
     def save(self) -> None:
         _write_pickle(self.path, {"code": CODE_VERSION, "pages": self.new, "refs": self.new_refs})
+        # One index per output folder; builds into temporary folders (tests, previews) would
+        # otherwise pile up. The most recently written few stay: _site, serve's, and some spare.
+        indexes = sorted(self.path.parent.glob("pages-*.pickle"), key=_mtime, reverse=True)
+        for old in indexes[KEEP_PAGE_INDEXES:]:
+            old.unlink(missing_ok=True)
