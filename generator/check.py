@@ -8,6 +8,7 @@ anchors are exactly the pages and ids a build makes; nothing is written and no p
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,62 @@ def _problem(message: str, record: Post | Page, ref: Reference, hint: str | None
     return Problem(SiteError(message, record.source, ref.line, hint), warning)
 
 
+class LineFinder:
+    """Narrows a reference's line from its block's first line to the line that holds it.
+
+    Markdown gives one line per paragraph; a link on the third line of a paragraph should still
+    be reported there. References come in document order, so each target is searched for after
+    the previous match of the same target."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.cursor: dict[str, int] = {}
+
+    def line(self, ref: Reference) -> int:
+        if not ref.target or ref.line < 1 or ref.line > len(self.starts):
+            return ref.line
+        start = max(self.starts[ref.line - 1], self.cursor.get(ref.target, 0))
+        at = self.text.find(ref.target, start)
+        if at < 0:
+            return ref.line
+        self.cursor[ref.target] = at + len(ref.target)
+        return sum(1 for s in self.starts if s <= at)
+
+
+def precise(config: Config, record: Post | Page) -> Post | Page:
+    """The record with each link and image on its own line (for messages only)."""
+    try:
+        finder = LineFinder((config.root / record.source).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return record
+    refs = sorted([*((r, "link") for r in record.links), *((r, "image") for r in record.image_refs)],
+                  key=lambda pair: pair[0].line)
+    moved = {id(r): Reference(r.target, finder.line(r), r.alt) for r, _ in refs}
+    return dataclasses.replace(record, links=tuple(moved[id(r)] for r in record.links),
+                               image_refs=tuple(moved[id(r)] for r in record.image_refs))
+
+
+def check_config_links(config: Config, loaded: Loaded, targets: Targets) -> list[Problem]:
+    """Site-relative URLs in site.yaml and in cards must lead to a page too."""
+    sources = [("site.yaml", config.links)] + [(p.source, p.links) for p in loaded.projects]
+    problems = []
+    for source, links in sources:
+        try:
+            lines = (config.root / source).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            lines = []
+        for link in links:
+            if not link.url.startswith("/") or link.url.startswith("//"):
+                continue
+            parts = urlsplit(link.url)
+            if targets.path_for(parts.path) is None:
+                line = next((n for n, text in enumerate(lines, 1) if link.url in text), None)
+                problems.append(Problem(SiteError(f"broken link {link.url!r} ({link.label}): the site has "
+                                                  f"no page {parts.path}", source, line)))
+    return problems
+
+
 def check_links(record: Post | Page, targets: Targets, draft_urls: set[str]) -> list[Problem]:
     problems = []
     published = not (isinstance(record, Post) and record.is_draft)
@@ -152,7 +209,7 @@ def check_site(root: Path) -> list[Problem]:
         loaded = Loaded(loaded.posts, loaded.pages, prove_all(config.root, loaded.projects, run=False))
     except BuildFailed as exc:
         problems += [Problem(e) for e in exc.errors]
-    records: list[Post | Page] = [*loaded.posts, *loaded.pages]
+    records: list[Post | Page] = [precise(config, r) for r in [*loaded.posts, *loaded.pages]]
     problems += check_summaries(config, records)
     try:
         targets = collect_targets(config, loaded)
@@ -161,6 +218,7 @@ def check_site(root: Path) -> list[Problem]:
         problems.append(Problem(SiteError("links and images were not checked: the site does not render"), True))
     else:
         draft_urls = {p.url for p in loaded.posts if p.is_draft}
+        problems += check_config_links(config, loaded, targets)
         for record in records:
             problems += check_links(record, targets, draft_urls)
             problems += check_images(record, targets)

@@ -100,3 +100,27 @@ def test_check_writes_nothing(root: Path, capsys: pytest.CaptureFixture[str]) ->
     after = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
     assert [p for p in after if p not in before and not p.startswith(".shiplog-cache")] == []
     assert not (root / "_site").exists()
+
+
+def test_links_inside_a_paragraph_get_their_own_line(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    post = root / "content/posts/oldest.md"
+    first = len(post.read_text().splitlines()) + 2
+    post.write_text(post.read_text() + "\nOne [ok](/notes/code-heavy/) line,\nthen [bad](/notes/gone/)\n"
+                    "and [bad](/notes/gone/) again, ![](/img/nope.png).\n")
+    code, lines = run(root, capsys)
+    assert code == 1
+    assert lines[:3] == [
+        f"content/posts/oldest.md:{first + 1}: broken link '/notes/gone/': the site has no page /notes/gone/",
+        f"content/posts/oldest.md:{first + 2}: broken link '/notes/gone/': the site has no page /notes/gone/",
+        f"content/posts/oldest.md:{first + 2}: image '/img/nope.png' does not exist (/img/nope.png)",
+    ]
+
+
+def test_site_and_card_links_are_checked(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = root / "site.yaml"
+    config.write_text(config.read_text().replace("  - {label: Feed, url: /feed.xml}",
+                                                 "  - {label: Feed, url: /feed.xml}\n  - {label: Old, url: /old-page/}"))
+    line = next(n for n, text in enumerate(config.read_text().splitlines(), 1) if "/old-page/" in text)
+    code, lines = run(root, capsys)
+    assert code == 1
+    assert f"site.yaml:{line}: broken link '/old-page/' (Old): the site has no page /old-page/" in lines
