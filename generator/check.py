@@ -209,7 +209,8 @@ def check_site(root: Path) -> list[Problem]:
         loaded = Loaded(loaded.posts, loaded.pages, prove_all(config.root, loaded.projects, run=False))
     except BuildFailed as exc:
         problems += [Problem(e) for e in exc.errors]
-    records: list[Post | Page] = [precise(config, r) for r in [*loaded.posts, *loaded.pages]]
+    loaded_records: list[Post | Page] = [*loaded.posts, *loaded.pages]
+    records = [precise(config, r) for r in loaded_records]
     problems += check_summaries(config, records)
     try:
         targets = collect_targets(config, loaded)
