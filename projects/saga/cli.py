@@ -141,7 +141,7 @@ def _summary(f: dict[str, Any]) -> str:
                                  if "open_after_ms" in b else ""),
         f"reference  same final state without duplicates/crashes: {f['same_state_without_duplicates']}",
         f"speed      {f['orders_per_min']:,} orders/min of wall clock through the simulator "
-        f"({f['wall_seconds']} s); saga latency in simulated time p50 {f['p50_ms']} ms, p99 {f['p99_ms']} ms",
+        f"({f['wall_seconds']} s; {f['orders_per_cpu_min']:,} per CPU minute); saga latency in simulated time p50 {f['p50_ms']} ms, p99 {f['p99_ms']} ms",
         "checks     " + ("all passed" if f["ok"] else
                          "FAILED: " + ", ".join(k for k, ok in f["checks"].items() if not ok)),
     ]

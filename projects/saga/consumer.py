@@ -113,13 +113,14 @@ class WorkerPool:
         s, c = self._stats, self._config
         s.deliveries += 1
         s.redeliveries += d.receive_count > 1
-        self._clock.sleep(self._rng.uniform(*c.handler_cost))
+        cost = self._rng.uniform(*c.handler_cost)
         try:
             event = decode(d.body)
             handler = self.service.handlers[event.type]
         except (MalformedEvent, KeyError) as exc:
             s.malformed += 1
             s.errors[d.message_id] = f"{type(exc).__name__}: {exc}"
+            self._clock.sleep(cost)
             return True
         trace = parse_header(d.attributes.get(HEADER))
         if trace is None:
@@ -129,6 +130,7 @@ class WorkerPool:
             span = self._tracer.child(trace, self.service.name, event.type, self._clock.now)
         if d.receive_count > 1:
             span.annotations["receive"] = str(d.receive_count)
+        self._clock.sleep(cost)
         ctx = HandlerContext(self.service.store, self._clock, span, event, d.receive_count, c.idempotent)
         try:
             with self.service.store.transaction():

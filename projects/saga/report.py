@@ -89,6 +89,7 @@ def figures(r: RunResult, reference_digest: str | None) -> dict[str, Any]:
         "same_state_without_duplicates": None if reference_digest is None else digest == reference_digest,
         "breaker": breaker_figures(r),
         "orders_per_min": round(len(r.workload.orders) / r.wall_seconds * 60) if r.wall_seconds else 0,
+        "orders_per_cpu_min": round(len(r.workload.orders) / r.cpu_seconds * 60) if r.cpu_seconds else 0,
         "wall_seconds": round(r.wall_seconds, 2),
         "sim_seconds": round(r.sim_seconds, 1),
         "p50_ms": round(percentile(latencies, 50), 1),
