@@ -61,8 +61,11 @@ class Collector:
     def client(self, service: str, region: str) -> Any:
         key = (service, region)
         if key not in self._clients:
-            self._clients[key] = self.session.client(
-                service, region_name=region, endpoint_url=self.endpoint_url, config=self._config)
+            client = self.session.client(service, region_name=region, endpoint_url=self.endpoint_url,
+                                         config=self._config)
+            if self.endpoint_url and service == "s3control":
+                client.meta.events.register("before-sign.s3-control.*", _drop_account_host_prefix)
+            self._clients[key] = client
         return self._clients[key]
 
     def call(self, action: str, fn: Callable[[], Any], absent: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -246,6 +249,13 @@ class Collector:
                     KeyId=k["KeyId"])["KeyRotationEnabled"])
             out.append(entry)
         return {"keys": snap.ok(out)}
+
+
+def _drop_account_host_prefix(request: Any, **_: Any) -> None:
+    """S3 Control puts the account id in the host ("<id>.<endpoint>"), which no custom endpoint resolves."""
+    account = request.headers.get("x-amz-account-id")
+    if account:
+        request.url = request.url.replace(f"://{account}.", "://", 1)
 
 
 def _bucket_region(constraint: str | None) -> str:
