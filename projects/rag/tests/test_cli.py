@@ -35,6 +35,8 @@ def test_proof_has_the_keys_the_card_needs(proof):
     assert 0.0 < proof["ann_recall"] <= 1.0 and proof["embed_per_s"] > 0
     assert proof["checks"]["bm25_equals_rank_bm25"] == proof["queries"]
     assert proof["best_method"] in ("bm25", "dense", "hybrid")
+    # the proof rebuilt the index from scratch and it matches the committed one
+    assert proof["index"]["max_abs_diff"] < 1e-4
 
 
 def test_card_claims_format_against_the_proof(proof):
