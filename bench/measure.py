@@ -34,6 +34,9 @@ class Run:
     load: float
     """1-minute load average when the run started: how busy the machine was"""
     tail: str = ""
+    tree_pss_kib: int = 0
+    """peak of the summed PSS (proportional set size) of the tree: forked workers' shared pages
+    counted once, so a process pool is not charged twice for the parent's memory"""
 
 
 def ensure_time() -> None:
@@ -57,6 +60,17 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return 0
+
+
 def _rss_kib(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -68,16 +82,19 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-def tree_rss(root: int) -> int:
-    total, todo, seen = 0, [root], set()
+def tree_memory(root: int) -> tuple[int, int]:
+    """(summed RSS, summed PSS) of `root` and every process under it, in KiB."""
+    rss = pss = 0
+    todo, seen = [root], set()
     while todo:
         pid = todo.pop()
         if pid in seen:
             continue
         seen.add(pid)
-        total += _rss_kib(pid)
+        rss += _rss_kib(pid)
+        pss += _pss_kib(pid)
         todo += _children(pid)
-    return total
+    return rss, pss
 
 
 def _field(text: str, name: str) -> str:
@@ -100,13 +117,15 @@ def run(cmd: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = 
             tempfile.TemporaryFile("w+") as log:
         proc = subprocess.Popen([TIME, "-v", "-o", tf.name, *cmd], cwd=cwd, stdout=log,
                                 stderr=subprocess.STDOUT, env=env, start_new_session=True)
-        peak = 0
+        peak = peak_pss = 0
         stop = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, peak_pss
             while not stop.wait(0.05):
-                peak = max(peak, sum(tree_rss(c) for c in _children(proc.pid)))
+                for child in _children(proc.pid):   # the tool under /usr/bin/time
+                    rss, pss = tree_memory(child)
+                    peak, peak_pss = max(peak, rss), max(peak_pss, pss)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -124,7 +143,7 @@ def run(cmd: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = 
     wall = _seconds(_field(text, "Elapsed (wall clock) time (h:mm:ss or m:ss)") or "0")
     cpu = float(_field(text, "User time (seconds)") or 0) + float(_field(text, "System time (seconds)") or 0)
     rss = int(_field(text, "Maximum resident set size (kbytes)") or 0)
-    return Run(wall, cpu, rss, max(peak, rss), code, load, tail)
+    return Run(wall, cpu, rss, max(peak, rss), code, load, tail, peak_pss)
 
 
 def time_call(fn) -> float:  # type: ignore[no-untyped-def]

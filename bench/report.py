@@ -28,6 +28,11 @@ def _mib(kib: float) -> str:
     return f"{kib / 1024 / 1024:.1f} GiB" if kib >= 1024 * 1024 else f"{kib / 1024:.0f} MiB"
 
 
+def _memory(run: dict) -> float:  # type: ignore[type-arg]
+    """Peak PSS of the process tree (shared pages counted once), or summed RSS for older rows."""
+    return run.get("tree_pss_kib") or run["tree_rss_kib"]
+
+
 def _s(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
 
@@ -50,9 +55,11 @@ def render(path: Path, sessions: str | None = None) -> str:
     if machines:
         m = machines[-1]
         dates = sorted({r["at"][:10] for r in rows if r["kind"] != "machine"}) or [m["at"][:10]]
+        revisions = sorted({r["shiplog"] for r in machines if r.get("shiplog")})
         out += [f"Date: {', '.join(dates)}  ", f"Machine: {m['machine']}  ",
+                f"shiplog: {'; '.join(revisions) or 'not recorded'}  ",
                 "Versions: " + "; ".join(f"{k} {v}" for k, v in m["versions"].items()), ""]
-    out += ["| tool | N posts | runs | median wall | per post | median CPU (user+sys) | peak RSS (tree) "
+    out += ["| tool | N posts | runs | median wall | per post | median CPU (user+sys) | peak memory "
             "| × shiplog (wall) | load avg |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for n in sizes:
@@ -67,7 +74,7 @@ def render(path: Path, sessions: str | None = None) -> str:
                 continue
             wall = median[(tool, n)]
             cpu = statistics.median(r["cpu"] for r in runs)
-            rss = max(r["tree_rss_kib"] for r in runs)
+            rss = max(_memory(r) for r in runs)
             ratio = f"{wall / base:.2f}" if base else "–"
             load = statistics.median(r["load"] for r in runs)
             out.append(f"| {LABEL[tool]} | {n:,} | {len(runs)} | {_s(wall)} | {wall / n * 1000:.1f} ms "
@@ -75,7 +82,7 @@ def render(path: Path, sessions: str | None = None) -> str:
     if loop:
         out += ["", "shiplog's author loop (medians; `shiplog build` again after a build, "
                 "and `shiplog serve` from a post's write to its new page being served):", "",
-                "| N posts | measurement | runs | median | peak RSS (tree) | goal |", "|---:|---|---:|---:|---:|---|"]
+                "| N posts | measurement | runs | median | peak memory | goal |", "|---:|---|---:|---:|---:|---|"]
         for (kind, n), runs in sorted(loop.items(), key=lambda kv: (kv[0][1], list(LOOP_GOALS).index(kv[0][0]))):
             goal = f"< {_s(LOOP_GOALS[kind])}"
             timed = [r for r in runs if "seconds" in r or ("wall" in r and r.get("code") == 0)]
@@ -84,7 +91,7 @@ def render(path: Path, sessions: str | None = None) -> str:
                 out.append(f"| {n:,} | {kind} | 0 | {note} | | {goal} |")
                 continue
             values = [r["seconds"] if "seconds" in r else r["wall"] for r in timed]
-            rss = max((r.get("tree_rss_kib", 0) for r in timed), default=0)
+            rss = max((_memory(r) for r in timed if "tree_rss_kib" in r), default=0)
             out.append(f"| {n:,} | {kind} | {len(values)} | {_s(statistics.median(values))} "
                        f"| {_mib(rss) if rss else ''} | {goal} |")
     goals = []
@@ -96,4 +103,9 @@ def render(path: Path, sessions: str | None = None) -> str:
             goals.append(f"- {n:,} posts: shiplog / floor = {s / f:.2f} (goal at 10,000: at most 1.25)")
     if goals:
         out += ["", "Goals (issue 10):", *goals]
+    out += ["", "Wall times are medians of whole processes (/usr/bin/time -v). CPU is user+sys of the "
+            "process and its children. Peak memory is the sampled peak of the process tree's summed PSS "
+            "(summed RSS in rows taken before PSS was recorded). Load avg is the 1-minute load when the "
+            "runs started: on a 2-CPU machine shared with other jobs, wall times above a load of 2 "
+            "are inflated, and CPU time is the steadier comparison."]
     return "\n".join(out)

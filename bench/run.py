@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import platform
+import subprocess
 from dataclasses import asdict
 from pathlib import Path
 
@@ -36,6 +37,15 @@ def machine() -> str:
     except (OSError, StopIteration):
         mem_gib = 0
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cpus ({cpu}), {mem_gib:.0f} GiB RAM, Python {platform.python_version()}"
+
+
+def shiplog_revision() -> str:
+    """The commit measured, and whether generator/ or templates/ had changes not yet committed."""
+    def git(*args: str) -> str:
+        res = subprocess.run(["git", *args], cwd=sites.REPO, capture_output=True, text=True)
+        return res.stdout.strip()
+    dirty = git("status", "--porcelain", "--", "generator", "templates")
+    return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes in generator/templates" if dirty else "")
 
 
 class Log:
@@ -103,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     session = dt.datetime.now().strftime("%Y-%m-%dT%H%M%S")
     log = Log(a.work / "runs.jsonl", session)
     log.add("-", 0, "machine", machine=machine(), versions=sites.tool_versions(),
-            load=os.getloadavg()[0])
+            load=os.getloadavg()[0], shiplog=shiplog_revision())
     for n in sizes:
         print(f"bench: {n} posts", flush=True)
         for tool in tools:
