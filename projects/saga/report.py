@@ -8,7 +8,7 @@ from . import invariants as inv
 from .breaker import CLOSED, OPEN
 from .consumer import DUPLICATE
 from .services.base import LATE, NOOP, TOMBSTONED
-from .simulation import RunResult
+from .simulation import QUEUES, RunResult
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -52,7 +52,7 @@ def breaker_figures(r: RunResult) -> dict[str, Any]:
 def dead_letters(r: RunResult) -> dict[str, Any]:
     """What ended in each dead-letter queue, and why (the consumer's last error for it)."""
     messages = []
-    for queue in ("order", "inventory", "payment", "shipping"):
+    for queue in QUEUES:
         for d in r.transport.dead_letters(queue):
             messages.append({"queue": d.queue, "message_id": d.message_id, "receive_count": d.receive_count,
                              "poison": d.message_id in r.poison_ids,
@@ -81,6 +81,8 @@ def figures(r: RunResult, reference_digest: str | None) -> dict[str, Any]:
         "crashes_before_ack": r.stats.crashes,
         "producer_resends": r.stats.relay_crashes,
         "send_errors": r.stats.send_errors,
+        "reordered": r.transport.counters.reordered,
+        "queues_empty": all(r.transport.depth(q) == 0 for q in QUEUES),
         "deferred": r.stats.deferred,
         "dlq": dead_letters(r),
         **inv.traces(r),
@@ -110,7 +112,8 @@ def evaluate(r: RunResult, fig: dict[str, Any]) -> list[inv.Check]:
     """The invariants a run must satisfy; any failure makes the CLI exit 1."""
     dlq, brk = fig["dlq"], fig["breaker"]
     checks = [
-        inv.Check("no_stuck_sagas", fig["stuck"] == 0 and r.drained, f"{fig['stuck']} stuck, drained={r.drained}"),
+        inv.Check("no_stuck_sagas", fig["stuck"] == 0 and r.drained and fig["queues_empty"],
+                  f"{fig['stuck']} stuck, drained={r.drained}, queues empty={fig['queues_empty']}"),
         inv.Check("no_double_charges", fig["double_charges"] == 0, f"{fig['double_charges']} sagas"),
         inv.Check("net_charge_matches_outcome", fig["net_mismatches"] == 0, f"{fig['net_mismatches']} sagas"),
         inv.Check("money_conserved", fig["money_conserved"], "ledger total and merchant balance"),
