@@ -49,7 +49,7 @@ def render_prompt(question: str, passages: list[Chunk]) -> str:
 def sentences(chunk: Chunk) -> list[str]:
     """The chunk body cut into sentences and list items, whitespace collapsed."""
     parts = (" ".join(p.split()) for p in SENTENCE.split(body_of(chunk)))
-    return [p for p in parts if len(p.split()) >= 4 and not p.startswith("```")]
+    return [p for p in parts if len(p.split()) >= 6 and not p.startswith("```")]  # short ones quote badly
 
 
 def extractive(retriever: Retriever, question: str, passages: list[Chunk], quotes: int = 3) -> str:

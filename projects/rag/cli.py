@@ -169,7 +169,7 @@ def parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("index", help="chunk and embed the documents, write vectors.npy + manifest.json")
     scoped(sp)
     sp = sub.add_parser("ask", help="answer a question from the index (rebuilt first if stale)")
-    sp.add_argument("question")
+    sp.add_argument("question", help="in your own words, or an exact error code, rule id or API name")
     sp.add_argument("-k", type=int, default=4, help="passages to use (default 4)")
     sp.add_argument("--method", choices=METHODS, help="only list the top-k chunks of one retrieval method")
     sp.add_argument("--chat-url", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1 (or $RAG_CHAT_URL)")
