@@ -65,7 +65,8 @@ def test_serve_command_answers_embedding_requests():
     proc = subprocess.Popen([sys.executable, "-m", "projects.rag", "serve", "--port", "0"], cwd=ROOT,
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     try:
-        banner = proc.stderr.readline()  # "serving <model> on http://127.0.0.1:<port>/v1/embeddings ..."
+        # "serving <model> on http://127.0.0.1:<port>/v1/embeddings ..." (skip any library warnings before it)
+        banner = next((line for line in iter(proc.stderr.readline, "") if "serving" in line), "")
         assert "http://127.0.0.1:" in banner, banner
         base = banner.split(" on ")[1].split("/embeddings")[0]
         vecs = HttpEmbedder(base, "sentence-transformers/all-MiniLM-L6-v2").embed(["rotate the key", "replay"])
