@@ -32,8 +32,9 @@ def page(report: Report) -> str:
                        "<th>Control</th><th>Status</th><th>Resources</th></tr></thead><tbody>")
         rows = "".join(f"<li class={r.status.value}>{r.status.value} <code>{escape(r.resource)}</code>: "
                        f"{escape(r.evidence)}</li>" for r in cr.results)
-        detail = (f"<details{' open' if cr.with_status(Status.FAIL) else ''}><summary>{len(cr.results)} "
-                  f"resources</summary><ul>{rows}</ul><p>Remediation: {escape(c.remediation)}</p></details>")
+        n = len(cr.results)
+        detail = (f"<details{' open' if cr.with_status(Status.FAIL) else ''}><summary>{n} "
+                  f"resource{'' if n == 1 else 's'}</summary><ul>{rows}</ul><p>Remediation: {escape(c.remediation)}</p></details>")
         out.append(f"<tr><td>{escape(c.id)}</td><td>{c.level or '-'}</td><td>{c.severity.value}</td>"
                    f"<td>{escape(c.title)}</td><td class={cr.status}>{cr.status}</td><td>{detail}</td></tr>")
     out.append("</tbody></table></body></html>")
