@@ -12,7 +12,8 @@ from .model import Claim, Project, Section
 from .yamlfile import parse_yaml
 
 CARD_FILE = "card.yaml"
-CARD_KEYS = ("title", "tagline", "order", "kind", "tags", "stack", "sections", "proof", "claims", "links")
+CARD_KEYS = ("title", "tagline", "order", "kind", "tags", "stack", "sections", "details", "proof",
+             "claims", "links")
 KINDS = ("system", "research", "tool")
 DEFAULT_PROOF_TIMEOUT = 120.0
 
@@ -31,19 +32,24 @@ def claim_fields(template: str) -> list[str]:
     return names
 
 
+def _sections(card: Fields, key: str) -> tuple[Section, ...]:
+    out = []
+    for item in card.mappings(key):
+        item.check_keys(["label", "body"])
+        out.append(Section(item.text("label", required=True), item.text("body", required=True)))
+    return tuple(out)
+
+
 def parse_card(text: str, rel: str, slug: str) -> Project:
     """One card file -> Project; raises BuildFailed with every mistake in it."""
     errors = ErrorCollector()
     card = Fields(parse_yaml(text, rel), rel, errors, "card")
     card.check_keys(CARD_KEYS)
-    sections = []
     if not card.has("sections"):
         errors.add("missing required key 'sections' in card", rel, card.line,
                    "a card needs at least one {label, body} section")
-    for item in card.mappings("sections"):
-        item.check_keys(["label", "body"])
-        label, body = item.text("label", required=True), item.text("body", required=True)
-        sections.append(Section(label, body))
+    sections = _sections(card, "sections")
+    details = _sections(card, "details")
     proof = card.mapping("proof")
     proof.check_keys(["args", "timeout"])
     args = proof.text_list("args")
@@ -82,7 +88,8 @@ def parse_card(text: str, rel: str, slug: str) -> Project:
         kind=card.choice("kind", KINDS, "system"),
         tags=make_tags(card.text_list("tags")),
         stack=tuple(card.text_list("stack")),
-        sections=tuple(sections),
+        sections=sections,
+        details=details,
         proof_args=tuple(args),
         proof_timeout=proof.number("timeout", DEFAULT_PROOF_TIMEOUT),
         proof_line=card.line_of("proof"),

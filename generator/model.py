@@ -148,6 +148,9 @@ class Project:
     tags: tuple[Tag, ...]
     stack: tuple[str, ...]
     sections: tuple[Section, ...]
+    """What the card shows everywhere: short enough to scan in seconds."""
+    details: tuple[Section, ...]
+    """Longer sections shown only on the project's own page."""
     proof_args: tuple[str, ...]
     proof_timeout: float
     proof_line: int

@@ -227,6 +227,7 @@ def projects_json(site: Site) -> str:
             "slug": p.slug, "title": p.title, "tagline": p.tagline, "kind": p.kind,
             "tags": [t.name for t in p.tags], "stack": list(p.stack),
             "sections": [{"label": s.label, "body": s.body} for s in p.sections],
+            "details": [{"label": s.label, "body": s.body} for s in p.details],
             "claims": [{"template": c.template, "text": c.text} for c in p.claims],
             "verified": p.verified,
             "proof": None if p.proof is None else {
