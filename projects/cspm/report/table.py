@@ -32,5 +32,18 @@ def text(report: Report, extra: dict[str, Any] | None = None) -> str:
               f"{s['not_evaluated']} not evaluated, {s['no_resources']} without resources; "
               f"{len(s['findings'])} failing results"]
     for key, value in (extra or {}).items():
-        lines.append(f"{key}: {value}")
+        lines += _extra(key, value)
     return "\n".join(lines)
+
+
+def _extra(key: str, value: Any) -> list[str]:
+    """Run facts (the demo's self-checks, timings) as indented key: value lines."""
+    if not isinstance(value, dict):
+        return [f"{key}: {value}"]
+    lines = ["", f"{key}:"]
+    for k, v in value.items():
+        if isinstance(v, dict):
+            v = ", ".join(f"{kk}={vv}" for kk, vv in v.items())
+        if v or v == 0:
+            lines.append(f"  {k}: {v}")
+    return lines
