@@ -243,39 +243,57 @@ def test_ctrl_c_stops_cleanly(server: Server) -> None:
     assert "Traceback" not in server.proc.stderr.read()
 
 
-@pytest.fixture
-def chromium_page():  # type: ignore[no-untyped-def]
-    """A real Chromium tab (skipped where Chromium or Playwright is missing)."""
+def in_chromium(work) -> None:  # type: ignore[no-untyped-def]
+    """Run work(page) in a real Chromium tab, in a thread of its own: Playwright's sync API refuses
+    to start where another sync Playwright (the browser tests' session fixture) already runs."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         pytest.skip("chromium is not installed")
     sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        yield browser.new_page()
-        browser.close()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with sync_api.sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+                try:
+                    work(browser.new_page())
+                finally:
+                    browser.close()
+        except BaseException as exc:  # re-raised in the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "the browser test hung"
+    if failure:
+        raise failure[0]
 
 
 @pytest.mark.browser
-def test_open_page_reloads_shows_overlay_and_recovers_in_chromium(server: Server, chromium_page) -> None:  # type: ignore[no-untyped-def]
-    page = chromium_page
+def test_open_page_reloads_shows_overlay_and_recovers_in_chromium(server: Server) -> None:
     timeout = DEADLINE * 1000
-    page.goto(server.url + "notes/oldest/")
-    assert "Hello, world." in page.inner_text("main")
-    # No wait for the EventSource: if the rebuild lands before it connects, its first event
-    # carries a newer build number than the page was served with, and the page reloads anyway.
     post = server.root / "content/posts/oldest.md"
     good = post.read_text()
-    post.write_text(good.replace("Hello, world.", "Hello from the editor."))
-    page.wait_for_function("document.querySelector('main').innerText.includes('Hello from the editor.')",
-                           timeout=timeout)
-    post.write_text(good.replace("date: 2026-03-01", "date: 2026-02-30"))
-    page.wait_for_selector("#shiplog-overlay", timeout=timeout)
-    assert "content/posts/oldest.md:3: bad date '2026-02-30'" in page.inner_text("#shiplog-overlay")
-    assert "Hello from the editor." in page.inner_text("main")  # the last good page stays under it
-    post.write_text(good.replace("Hello, world.", "Fixed again."))
-    page.wait_for_function("document.querySelector('main').innerText.includes('Fixed again.')"
-                           " && !document.getElementById('shiplog-overlay')", timeout=timeout)
+
+    def work(page) -> None:  # type: ignore[no-untyped-def]
+        page.goto(server.url + "notes/oldest/")
+        assert "Hello, world." in page.inner_text("main")
+        # No wait for the EventSource: if the rebuild lands before it connects, its first event
+        # carries a newer build number than the page was served with, and the page reloads anyway.
+        post.write_text(good.replace("Hello, world.", "Hello from the editor."))
+        page.wait_for_function("document.querySelector('main').innerText.includes('Hello from the editor.')",
+                               timeout=timeout)
+        post.write_text(good.replace("date: 2026-03-01", "date: 2026-02-30"))
+        page.wait_for_selector("#shiplog-overlay", timeout=timeout)
+        assert "content/posts/oldest.md:3: bad date '2026-02-30'" in page.inner_text("#shiplog-overlay")
+        assert "Hello from the editor." in page.inner_text("main")  # the last good page stays under it
+        post.write_text(good.replace("Hello, world.", "Fixed again."))
+        page.wait_for_function("document.querySelector('main').innerText.includes('Fixed again.')"
+                               " && !document.getElementById('shiplog-overlay')", timeout=timeout)
+
+    in_chromium(work)
 
 
 def test_drafts_default_on_and_no_drafts_switch() -> None:
