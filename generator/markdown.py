@@ -110,6 +110,15 @@ def _render_table_close(self: Any, tokens: list[Token], idx: int, options: Any, 
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
 
+def _render_th_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    # An empty header cell (a table's blank corner, `| | a | b |`) is a <td>: screen readers
+    # announce a <th> with no text as a header with no name (axe: empty-table-header).
+    inline = tokens[idx + 1] if idx + 1 < len(tokens) else None
+    if inline is not None and inline.type == "inline" and not inline.content.strip():
+        tokens[idx].tag = tokens[idx + 2].tag = "td"
+    return self.renderToken(tokens, idx, options, env)
+
+
 def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     tokens[idx].attrSet("loading", "lazy")
     tokens[idx].attrSet("decoding", "async")
@@ -127,6 +136,7 @@ def make_parser() -> MarkdownIt:
     md.add_render_rule("html_inline", _render_html)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", _render_table_close)
+    md.add_render_rule("th_open", _render_th_open)
     md.add_render_rule("image", _render_image)
     return md
 
@@ -188,6 +198,8 @@ class _Measure:
 
     def _references(self, token: Token, line: int) -> None:
         for child in token.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1      # a reference's own line, not its paragraph's first
             if self.rewrite and child.type in ("link_open", "image"):
                 attr = "href" if child.type == "link_open" else "src"
                 child.attrSet(attr, self.rewrite(str(child.attrGet(attr) or "")))

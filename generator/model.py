@@ -120,7 +120,6 @@ class ProofRun:
     fresh: bool
     """True when run (or matched in the cache) for the current source; False when --no-proofs
     fell back to a cache entry for other sources."""
-    seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

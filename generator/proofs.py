@@ -64,7 +64,8 @@ class ProofCache:
     def put(self, slug: str, entry: dict[str, Any]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f".{slug}.json.tmp"
-        tmp.write_text(json.dumps(entry, indent=2, sort_keys=True) + "\n")
+        # Keys keep the module's own order, so a cached result reads back exactly as the fresh run.
+        tmp.write_text(json.dumps(entry, indent=2) + "\n")
         tmp.replace(self.folder / f"{slug}.json")
 
 
@@ -142,8 +143,7 @@ def _prove(root: Path, project: Project, cache: ProofCache, run: bool) -> tuple[
         # A stale cache entry from other code may lack new keys: show those claims unverified.
         errors = []
     proof = ProofRun(command=shlex.join(["python", "-m", project.module, *entry["args"]]),
-                     source_hash=entry["source_hash"], results=entry["results"], fresh=matches,
-                     seconds=float(entry.get("seconds", 0.0)))
+                     source_hash=entry["source_hash"], results=entry["results"], fresh=matches)
     return dataclasses.replace(project, claims=claims, proof=proof), errors
 
 

@@ -45,3 +45,9 @@ def test_slugify():
 def test_syntax_css_has_a_light_and_a_dark_scheme():
     css = pygments_css()
     assert ".highlight .k" in css and "@media (prefers-color-scheme: dark)" in css
+
+
+def test_a_link_inside_a_paragraph_reports_its_own_line():
+    r = render_markdown("First line\nsecond line with [a link](/x/)\nthird ![img](/i.png)\n", body_line=7)
+    assert [(l.target, l.line) for l in r.links] == [("/x/", 8)]
+    assert [(i.target, i.line) for i in r.image_refs] == [("/i.png", 9)]
