@@ -81,6 +81,7 @@ class Visit:
     status: int
     console_errors: list[str] = field(default_factory=list)
     outside_requests: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -97,6 +98,7 @@ def visit(browser: Any) -> Iterator[Any]:
 
         def route(r: Any) -> None:
             host = urlsplit(r.request.url).hostname
+            seen.requests.append(r.request.url)
             if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
                 r.continue_()
             else:
