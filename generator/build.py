@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from .config import load_config
 from .errors import BuildFailed, SiteError
 from .load import load_site
 from .model import Site
-from .output import check_output_dir, write_site
+from .output import check_output_dir, make_stage, write_site
 from .proofs import prove_all
 from .render import render_site
 from .site import assemble
@@ -33,6 +34,23 @@ class BuildResult:
     reused: int = 0
 
 
+class _Laps:
+    """Wall and CPU seconds of each stage, for --debug (the CPU of worker processes is in `render`
+    and `load` as wall time only)."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        self.laps: list[tuple[str, float, float]] = []
+
+    def __call__(self, name: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.laps.append((name, wall - self.wall, cpu - self.cpu))
+        self.wall, self.cpu = wall, cpu
+
+    def report(self) -> str:
+        return ", ".join(f"{name} {wall:.2f}s (cpu {cpu:.2f}s)" for name, wall, cpu in self.laps)
+
+
 def build(root: Path, out: Path | None = None, *, drafts: bool = False,
           proofs: bool = True, incremental: bool = True) -> BuildResult:
     """Build the site at `root` into `out` (default root/_site). BuildFailed lists every mistake;
@@ -45,10 +63,14 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
         check_output_dir(out, config.root)
     except SiteError as exc:
         raise BuildFailed([exc]) from None
+    lap = _Laps()
     memo = LoadMemo(config.root) if incremental else None
+    lap("start")
     loaded = load_site(config, memo)                             # read + validate everything first
+    lap("load")
     if memo is not None:
         memo.save()
+        lap("save load cache")
     loaded = type(loaded)(loaded.posts, loaded.pages,
                           prove_all(config.root, loaded.projects, run=proofs))
     site = assemble(config, loaded, with_drafts=drafts)         # pure
@@ -59,16 +81,26 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
         jinja_dir = config.root / CACHE_DIR / "jinja"
         jinja_dir.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(jinja_dir))
-        pages = PageCache(config.root, out, site, env)
+        pages = PageCache(config.root, out, site, env, memo.key_of if memo else None)
+    lap("assemble")
+    stage = make_stage(out)                                      # workers write new pages here
     try:
-        outputs = render_site(site, env, pages)                 # pure but for cache reads
-        files = write_site(outputs, out, [(THEME_DIR / "static", "static"),
-                                          (config.templates_dir / "static", "static"),
-                                          (config.static_dir, "")])
+        outputs = render_site(site, env, pages, stage)          # pure but for cache reads
+        lap("render")
+        files, written = write_site(outputs, out, [(THEME_DIR / "static", "static"),
+                                                   (config.templates_dir / "static", "static"),
+                                                   (config.static_dir, "")],
+                                    stage, pages.previous_files if pages else None)
+        lap("write")
     except SiteError as exc:
         raise BuildFailed([exc]) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)                # gone already unless it failed
     if pages is not None:
+        pages.files = written
         pages.save()                                             # only once the output is in place
+        lap("save page cache")
+    log.debug("stages: %s", lap.report())
     seconds = time.monotonic() - start
     rendered, reused = (pages.misses, pages.hits) if pages else (len(outputs), 0)
     log.info("built %d files in %.2fs (%d rendered, %d reused)", files, seconds, rendered, reused)

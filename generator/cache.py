@@ -5,7 +5,7 @@ would have made and the output stays byte-identical:
 
 LoadMemo   (load-<code>.pickle)   parsed Post / Page / Project records, keyed by the file bytes
            (a project: card, README and every source file) and the whole Config.
-PageCache  (pages-<out>.pickle)   the text of every rendered template output, per output path, with
+PageCache  (pages-<out>.pickle)   for every template output written to that folder, per output path:
            - a static key: the generator's code, the template and every template it extends,
              includes or imports, the Config, and repr() of each context value passed explicitly
              (post, older/newer, project, posts of a listing page, meta, pager, ...);
@@ -13,14 +13,18 @@ PageCache  (pages-<out>.pickle)   the text of every rendered template output, pe
              the attributes a render actually reads (site.pages for the nav, site.drafts, ...) are
              recorded while it renders, and the entry is valid while the repr() of each of them is.
            A listing page therefore re-renders when a post it lists changes, and a post page when
-           the post, its neighbours, its project or the nav change; nothing else does.
+           the post, its neighbours, its project or the nav change; nothing else does. A page whose
+           entry still holds is not rendered or written at all: the file the last build wrote is
+           kept (output.py updates the folder in place, given the list of files it holds).
+           Records that recur on many pages are fingerprinted once per build (`fingerprint`).
 
 `<code>` hashes generator/*.py and the versions of the libraries that shape the output, so
 changing shiplog itself invalidates everything. Each build rewrites the files with only the
 entries it used, which drops deleted and renamed pages.
 
-For a process pool: decide hit/miss in the parent (`PageCache.lookup`), render misses in workers
-with `track_site` around the render, and send (text, site attrs) back to `PageCache.store`.
+The process pool (render.py, parallel.py): hit or miss is decided in the parent
+(`PageCache.lookup`), misses are rendered in workers with `track_site` around the render, which
+write the page to the stage folder and send the site attributes read back to `PageCache.store`.
 """
 from __future__ import annotations
 
@@ -118,7 +122,13 @@ class LoadMemo:
         self.path = root / CACHE_DIR / f"load-{CODE_VERSION[:16]}.pickle"
         self.old = _read_pickle(self.path)
         self.used: dict[str, Any] = {}
+        self.key_of: dict[int, tuple[Any, str]] = {}
+        """id(record) -> (record, key): a record is a pure function of its key, so the key
+        fingerprints it for the page cache without repr() of the whole record."""
         self.hits = 0
+
+    def has(self, key: str) -> bool:
+        return key in self.old
 
     def get(self, key: str, make: Callable[[], Any]) -> Any:
         if key in self.old:
@@ -127,9 +137,13 @@ class LoadMemo:
         else:
             value = make()
         self.used[key] = value
+        self.key_of[id(value)] = (value, key)
         return value
 
     def save(self) -> None:
+        """Write the records this build used; skipped when they are exactly the stored ones."""
+        if self.used.keys() == self.old.keys():
+            return
         _write_pickle(self.path, self.used, "load-*.pickle")
 
 
@@ -174,11 +188,16 @@ def install_tracking(env: jinja2.Environment) -> None:
 class PageCache:
     """Rendered template outputs of one output folder, valid while their inputs are the same."""
 
-    def __init__(self, root: Path, out: Path, site: Site, env: jinja2.Environment) -> None:
+    def __init__(self, root: Path, out: Path, site: Site, env: jinja2.Environment,
+                 record_keys: dict[int, tuple[Any, str]] | None = None) -> None:
         self.path = root / CACHE_DIR / f"pages-{digest(str(out.resolve()))[:16]}.pickle"
         stored = _read_pickle(self.path)
         self.old: dict[str, Any] = stored.get("pages", {}) if stored.get("code") == CODE_VERSION else {}
         self.new: dict[str, Any] = {}
+        self.out = str(out.resolve())
+        self.previous_files: set[str] | None = set(stored["files"]) if self.old and "files" in stored else None
+        """Every file the last build left in the output folder (None: unknown, so rebuild it whole)."""
+        self.files: set[str] = set()
         self.refs: dict[str, list[str | None]] = stored.get("refs", {}) if self.old else {}
         self.new_refs: dict[str, list[str | None]] = {}
         self.site = site
@@ -186,7 +205,8 @@ class PageCache:
         self.config_repr = repr(site.config)
         self._site_digests: dict[str, str] = {}
         self._template_digests: dict[str, str] = {}
-        self._value_digests: dict[int, tuple[Any, str | None]] = {}
+        self._value_digests: dict[int, tuple[Any, str | None]] = dict(record_keys or {})
+        """Seeded with the load keys of parsed records: a record is a pure function of its key."""
         self.hits = 0
         self.misses = 0
         install_tracking(env)
@@ -265,35 +285,28 @@ class PageCache:
         self._value_digests[id(value)] = (value, result)  # holds `value`, so its id is not reused
         return result
 
-    def lookup(self, path: str, key: str | None) -> str | None:
+    def lookup(self, path: str, key: str | None) -> bool:
+        """True when the last build wrote this very page to the output folder and it is still there."""
         entry = self.old.get(path)
         if key is None or entry is None or entry["key"] != key:
-            return None
+            return False
         if any(self.site_digest(a) != d for a, d in entry["site"].items()):
-            return None
+            return False
+        if not os.path.isfile(os.path.join(self.out, path)):
+            return False
         self.new[path] = entry
         self.hits += 1
-        text: str = entry["text"]
-        return text
+        return True
 
-    def store(self, path: str, key: str | None, text: str, site_attrs: set[str]) -> None:
+    def store(self, path: str, key: str | None, site_attrs: set[str]) -> None:
         self.misses += 1
         deps = {a: self.site_digest(a) for a in sorted(site_attrs)}
         if key is not None and "uncacheable" not in deps.values():
-            self.new[path] = {"key": key, "site": deps, "text": text}
-
-    def render(self, path: str, name: str, context: dict[str, Any], make: Callable[[], str]) -> str:
-        """The cached text for `path`, or `make()` run with site tracking and remembered."""
-        key = self.static_key(name, context)
-        text = self.lookup(path, key)
-        if text is None:
-            with track_site(self.site) as attrs:
-                text = make()
-            self.store(path, key, text, attrs)
-        return text
+            self.new[path] = {"key": key, "site": deps}
 
     def save(self) -> None:
-        _write_pickle(self.path, {"code": CODE_VERSION, "pages": self.new, "refs": self.new_refs})
+        _write_pickle(self.path, {"code": CODE_VERSION, "pages": self.new, "refs": self.new_refs,
+                                  "files": sorted(self.files)})
         # One index per output folder; builds into temporary folders (tests, previews) would
         # otherwise pile up. The most recently written few stay: _site, serve's, and some spare.
         indexes = sorted(self.path.parent.glob("pages-*.pickle"), key=_mtime, reverse=True)

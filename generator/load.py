@@ -12,6 +12,7 @@ from .config import Config
 from .content import check_slug, markdown_files, parse_page, parse_post, relative
 from .errors import BuildFailed, ErrorCollector, SiteError
 from .model import Page, Post, Project
+from .parallel import map_ordered
 from .sources import load_sources, project_sources, render_readme
 
 
@@ -51,12 +52,39 @@ def _guarded(errors: ErrorCollector, work):  # type: ignore[no-untyped-def]
     return None
 
 
+def _decode(data: bytes, rel: str) -> str:
+    """The file's text as read_text() gives it: UTF-8, universal newlines."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SiteError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", rel, None) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _parse_job(job):  # type: ignore[no-untyped-def]
+    """One post to parse, run in a worker: the record, or the mistakes (exceptions cross
+    process boundaries as values, since BuildFailed cannot be rebuilt from its args)."""
+    parse, data, rel, slug, config = job
+    try:
+        return parse(_decode(data, rel), rel, slug, config)
+    except SiteError as exc:
+        return [exc]
+    except BuildFailed as exc:
+        return list(exc.errors)
+
+
 def load_posts(config: Config, errors: ErrorCollector,
                parse: Callable[[str, str, str, Config], Post] = parse_post,
                memo: LoadMemo | None = None) -> list[Post]:
+    """Every post in file order. Files the memo knows are taken from it; the rest are parsed on
+    every core (parallel.py), which is most of a clean build's work."""
     folder = config.content_dir / "posts"
-    posts: list[Post] = []
     first_file: dict[str, str] = {}
+    slots: list[tuple[str, object]] = []        # per file, in order: ("post", Post) | ("errors", [..]) | ("job", index)
+    jobs: list[tuple[object, ...]] = []
+    keys: list[str | None] = []
+    config_repr = repr(config)
+    qualname = getattr(parse, "__qualname__", "")
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
         rel = relative(path, config)
         slug = path.stem
@@ -65,15 +93,35 @@ def load_posts(config: Config, errors: ErrorCollector,
                        "a post's slug is its file name; rename one of them")
             continue
         first_file[slug] = rel
-
-        def work(path: Path = path, rel: str = rel, slug: str = slug) -> Post:
+        try:
             check_slug(slug, rel, "post")
-            key = digest("post", getattr(parse, "__qualname__", ""), rel, slug, repr(config), path.read_bytes())
-            return _memo(memo, key, lambda: parse(_read(path, rel), rel, slug, config))
-
-        post = _guarded(errors, work)
-        if post is not None:
-            posts.append(post)
+        except SiteError as exc:
+            slots.append(("errors", [exc]))
+            continue
+        data = path.read_bytes()
+        key = digest("post", qualname, rel, slug, config_repr, data) if memo is not None else None
+        if memo is not None and key is not None and memo.has(key):
+            slots.append(("post", memo.get(key, lambda: None)))
+            continue
+        slots.append(("job", len(jobs)))
+        jobs.append((parse, data, rel, slug, config))
+        keys.append(key)
+    results = map_ordered(_parse_job, jobs)
+    posts: list[Post] = []
+    for kind, value in slots:
+        if kind == "job":
+            index = value  # type: ignore[assignment]
+            result = results[index]  # type: ignore[index]
+            if isinstance(result, list):
+                errors.extend(result)
+                continue
+            if memo is not None:
+                memo.get(keys[index], lambda result=result: result)  # type: ignore[index]
+            posts.append(result)
+        elif kind == "post":
+            posts.append(value)  # type: ignore[arg-type]
+        else:
+            errors.extend(value)  # type: ignore[arg-type]
     return posts
 
 

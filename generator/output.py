@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import SiteError
-from .render import Output
+from .render import KEPT, STAGED, Output
 
 
 def safe_destination(base: Path, rel: str) -> Path:
@@ -20,6 +20,16 @@ def safe_destination(base: Path, rel: str) -> Path:
         raise SiteError(f"refusing to write {rel!r}: it is outside the output folder",
                         hint="output paths come from slugs; check the file names in content/ and projects/")
     return dest
+
+
+def _fresh_destination(base: str, rel: str) -> str:
+    """safe_destination for a folder this module just made, which holds no symlinks: the same
+    refusals, decided from the path's text instead of asking the file system about each file."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or ".." in parts:
+        raise SiteError(f"refusing to write {rel!r}: it is outside the output folder",
+                        hint="output paths come from slugs; check the file names in content/ and projects/")
+    return os.path.join(base, rel)
 
 
 def check_output_dir(out: Path, root: Path) -> None:
@@ -38,30 +48,140 @@ def copy_tree(source: Path, dest: Path) -> None:
         shutil.copytree(source, dest, dirs_exist_ok=True)
 
 
-def write_site(outputs: Iterable[Output], out: Path, static_dirs: Iterable[tuple[Path, str]]) -> int:
-    """Write every output and static folder into a fresh temp dir, then swap it in as `out`."""
+def static_files(static_dirs: Iterable[tuple[Path, str]]) -> dict[str, Path]:
+    """Output path -> source file of every static file; a later folder overrides an earlier one."""
+    files: dict[str, Path] = {}
+    for source, prefix in static_dirs:
+        if not source.is_dir():
+            continue
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                rel = path.relative_to(source).as_posix()
+                files[f"{prefix}/{rel}" if prefix else rel] = path
+    return files
+
+
+def make_stage(out: Path) -> Path:
+    """A fresh folder beside `out` (same file system, so its files can be renamed into place)."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    count = 0
+    stage = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir()
+    return stage
+
+
+def _write_text(dest: str, text: str, made: set[str]) -> None:
+    parent = os.path.dirname(dest)
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
+    with open(dest, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+
+
+def write_staged(stage: Path, rel: str, text: str, made: set[str]) -> None:
+    """Write one rendered page into the stage (worker processes do this in parallel)."""
+    _write_text(_fresh_destination(str(stage), rel), text, made)
+
+
+def _same_bytes(path: str, data: bytes) -> bool:
     try:
-        for source, prefix in static_dirs:
-            copy_tree(source, tmp / prefix)
-        made: set[Path] = set()
-        for output in outputs:
-            dest = safe_destination(tmp, output.path)
-            if dest.parent not in made:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                made.add(dest.parent)
-            dest.write_text(output.text, encoding="utf-8", newline="\n")
-            count += 1
-        swap_in(tmp, out)
+        with open(path, "rb") as f:
+            return f.read() == data
+    except OSError:
+        return False
+
+
+def _replace_file(dest: str, data: bytes) -> None:
+    """Write `dest` so that readers see the old bytes or the new ones, never half."""
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    tmp = f"{dest}.shiplog-{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, dest)
+
+
+def write_site(outputs: Iterable[Output], out: Path, static_dirs: Iterable[tuple[Path, str]],
+               stage: Path | None = None, previous: set[str] | None = None) -> tuple[int, set[str]]:
+    """Put every output and static file in `out`; returns (outputs, every file path written).
+
+    With no `previous`, the whole site is made in the stage (a fresh temp dir) and swapped in as
+    `out`. With `previous`, the files the last build left in `out` (it is intact), `out` is
+    updated in place: only files that changed are written (each atomically: renamed into place),
+    pages the last build wrote unchanged (KEPT) are left alone, and files no longer built go.
+    Pages marked STAGED were written to the stage by the render workers. If anything fails
+    before this point the previous output is untouched."""
+    out = out.resolve()
+    stage = make_stage(out) if stage is None else stage
+    outputs = list(outputs)
+    statics = static_files(static_dirs)
+    produced = {o.path for o in outputs}
+    files = set(statics) | produced
+    try:
+        if previous is not None and out.is_dir():
+            _update_in_place(outputs, out, stage, statics, produced, previous - files)
+            shutil.rmtree(stage, ignore_errors=True)
+        else:
+            _fill_stage(outputs, out, stage, statics, produced)
+            swap_in(stage, out)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(stage, ignore_errors=True)
         raise
-    return count
+    return len(outputs), files
+
+
+def _fill_stage(outputs: list[Output], out: Path, stage: Path, statics: dict[str, Path],
+                produced: set[str]) -> None:
+    base = str(stage)
+    made: set[str] = set()
+    for rel, source in statics.items():
+        if rel not in produced:      # a generated file wins over a static one of the same name
+            dest = _fresh_destination(base, rel)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            shutil.copy2(source, dest)
+    for output in outputs:
+        dest = _fresh_destination(base, output.path)
+        if output.text is STAGED:
+            continue
+        if output.text is KEPT:      # the last build's file in `out` is this page, byte for byte
+            parent = os.path.dirname(dest)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            shutil.copyfile(out / output.path, dest)
+            continue
+        _write_text(dest, output.text, made)  # type: ignore[arg-type]
+
+
+def _update_in_place(outputs: list[Output], out: Path, stage: Path, statics: dict[str, Path],
+                     produced: set[str], stale: set[str]) -> None:
+    base, staged = str(out), str(stage)
+    for rel, source in statics.items():
+        if rel not in produced:
+            data = source.read_bytes()
+            dest = _fresh_destination(base, rel)
+            if not _same_bytes(dest, data):
+                _replace_file(dest, data)
+                shutil.copystat(source, dest)
+    for output in outputs:
+        dest = _fresh_destination(base, output.path)
+        if output.text is KEPT:
+            continue
+        if output.text is STAGED:
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            os.replace(_fresh_destination(staged, output.path), dest)
+            continue
+        data = output.text.encode("utf-8")  # type: ignore[union-attr]
+        if not _same_bytes(dest, data):
+            _replace_file(dest, data)
+    for rel in sorted(stale, reverse=True):
+        dest = Path(_fresh_destination(base, rel))
+        dest.unlink(missing_ok=True)
+        parent = dest.parent
+        while parent != out and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
 
 
 def swap_in(new: Path, out: Path) -> None:

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from .cache import PageCache
+from .cache import PageCache, track_site
+from .errors import SiteError
+from .parallel import map_ordered
 from .markdown import pygments_css
 from .search import search_outputs
 from .model import Page, Post, Project, Site, SourceFile, TagIndex
@@ -60,21 +63,80 @@ def page_path(url: str) -> str:
     return url.strip("/") + "/index.html" if url.strip("/") else "index.html"
 
 
+class _Marker:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+KEPT = _Marker("KEPT")
+"""Output.text of a page the last build already wrote, unchanged, to the output folder."""
+STAGED = _Marker("STAGED")
+"""Output.text of a page a render worker wrote straight to the stage folder (see output.py)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """Where a page's text goes once `Renderer.finish` has rendered it."""
+    index: int
+
+
 class Renderer:
     """Renders each kind of page; one method per kind, each returning Outputs."""
 
-    def __init__(self, site: Site, env: jinja2.Environment, cache: PageCache | None = None) -> None:
+    def __init__(self, site: Site, env: jinja2.Environment, cache: PageCache | None = None,
+                 stage: Path | None = None) -> None:
         self.site = site
         self.config = site.config
         self.env = env
         self.cache = cache
+        self.pending: list[tuple[str, str, str, dict[str, Any], str | None]] = []
+        self.stage = stage
+        self._made: set[str] = set()
 
     def render(self, path: str, name: str, rendering: str, context: dict[str, Any]) -> str:
-        """One template output; with a cache, only when its inputs changed since the last build."""
-        if self.cache is None:
-            return render_template(self.env, name, rendering, context)
-        return self.cache.render(path, name, context,
-                                 lambda: render_template(self.env, name, rendering, context))
+        """One template output, or a placeholder for it: pages whose inputs did not change since the
+        last build come from the cache, the others are rendered together by `finish`, on every core."""
+        key = self.cache.static_key(name, context) if self.cache is not None else None
+        if self.cache is not None and self.cache.lookup(path, key):
+            return KEPT  # type: ignore[return-value]
+        self.pending.append((path, name, rendering, context, key))
+        return _Pending(len(self.pending) - 1)  # type: ignore[return-value]
+
+    def _render_job(self, job: tuple[str, str, str, dict[str, Any], str | None]):  # type: ignore[no-untyped-def]
+        """Run in a worker: (text, site attributes read) or the SiteError, as a value."""
+        path, name, rendering, context, _ = job
+        try:
+            attrs: set[str] = set()
+            if self.cache is None:
+                text = render_template(self.env, name, rendering, context)
+            else:
+                with track_site(self.site) as attrs:
+                    text = render_template(self.env, name, rendering, context)
+        except SiteError as exc:
+            return exc
+        if self.stage is None:
+            return text, tuple(sorted(attrs))
+        from .output import write_staged  # output.py imports this module
+
+        write_staged(self.stage, path, text, self._made)  # the text never travels back
+        return None, tuple(sorted(attrs))    # None: STAGED (markers do not survive pickling)
+
+    def finish(self, outputs: list[Output]) -> list[Output]:
+        """Render every pending page (in worker processes when there are many), store them in the
+        cache, and put their text in place; the first template error, in page order, is raised."""
+        results = map_ordered(self._render_job, self.pending)
+        for (path, _, _, _, key), result in zip(self.pending, results):
+            if isinstance(result, SiteError):
+                raise result
+            if self.cache is not None:
+                self.cache.store(path, key, set(result[1]))
+        self.pending = []
+        texts = [STAGED if result[0] is None else result[0] for result in results]  # type: ignore[index]
+        return [replace(o, text=texts[o.text.index]) if isinstance(o.text, _Pending) else o
+                for o in outputs]
 
     def meta(self, title: str, description: str, url: str, **extra: Any) -> Meta:
         full = title if title == self.config.title else f"{title} · {self.config.title}"
@@ -240,9 +302,12 @@ def projects_json(site: Site) -> str:
                       sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def render_site(site: Site, env: jinja2.Environment, cache: PageCache | None = None) -> list[Output]:
-    """Every page of the site, in a stable order (pages whose inputs did not change come from `cache`)."""
-    r = Renderer(site, env, cache)
+def render_site(site: Site, env: jinja2.Environment, cache: PageCache | None = None,
+                stage: Path | None = None) -> list[Output]:
+    """Every page of the site, in a stable order. Pages whose inputs did not change since the last
+    build into the same folder are KEPT (`cache`); with a `stage` folder, the render workers write
+    the pages they render there themselves (STAGED), so page texts never pass through this process."""
+    r = Renderer(site, env, cache, stage)
     out = [r.home(), *r.notes()]
     posts = site.posts + (site.drafts if site.with_drafts else ())
     out += [r.post(post) for post in posts]
@@ -253,4 +318,4 @@ def render_site(site: Site, env: jinja2.Environment, cache: PageCache | None = N
     out += [r.standalone(page) for page in site.pages]
     out += [r.not_found(), *r.feeds()]
     out += search_outputs(site)
-    return out
+    return r.finish(out)

@@ -9,7 +9,7 @@ import re
 
 _CJK = re.compile(
     "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002fa1f]")
-_HAS_WORD_CHAR = re.compile(r"\w")
+_NO_WORD_TOKEN = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")
 _PLACEHOLDER_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?:TODO|TK)\b.*$", re.M)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
@@ -18,8 +18,9 @@ def count_words(text: str) -> int:
     """Words in rendered prose: whitespace-separated runs holding a letter or digit, plus one per
     CJK character (Chinese and Japanese are written without spaces between words)."""
     cjk = len(_CJK.findall(text))
-    rest = _CJK.sub(" ", text)
-    return cjk + sum(1 for token in rest.split() if _HAS_WORD_CHAR.search(token))
+    rest = _CJK.sub(" ", text) if cjk else text
+    # Every whitespace-separated token, less those made only of punctuation and symbols.
+    return cjk + len(rest.split()) - len(_NO_WORD_TOKEN.findall(rest))
 
 
 def strip_placeholders(markdown: str) -> str:
