@@ -30,22 +30,40 @@ SMALL_TARGETS = """() => {
 }"""
 
 
+def check_page(v, name: str, axe_source: str, status: int = 200) -> list[str]:
+    """Everything a reader would notice: one line per problem."""
+    page = v.page
+    problems = [] if v.status == status else [f"HTTP status {v.status}, expected {status}"]
+    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    if width[0] > width[1]:
+        problems.append(f"scrolls sideways: content is {width[0]} px wide in a {width[1]} px viewport")
+    problems += [f"small tap target: {t}" for t in page.evaluate(SMALL_TARGETS)]
+    problems += [e for e in v.console_errors
+                 if not (status == 404 and "status of 404" in e)]    # the 404 page's own status
+    problems += [f"request left 127.0.0.1: {u}" for u in v.outside_requests]
+    problems += [f"axe: {x}" for x in axe_violations(page, axe_source)]
+    return problems
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("name", PAGES)
 def test_page_holds_up(name, viewport, scheme, real, pages, visit, axe_source):
     v = visit(real.url(pages[name]), viewport, scheme)
-    page = v.page
-    assert v.status == (404 if name == "404" else 200)
-    screenshot(page, f"{name}-{viewport}-{scheme}")
-    problems = []
-    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    if width[0] > width[1]:
-        problems.append(f"scrolls sideways: content is {width[0]} px wide in a {width[1]} px viewport")
-    problems += [f"small tap target: {t}" for t in page.evaluate(SMALL_TARGETS)]
-    errors = [e for e in v.console_errors
-              if not (name == "404" and "status of 404" in e)]     # the 404 page's own status
-    problems += errors
-    problems += [f"request left 127.0.0.1: {u}" for u in v.outside_requests]
-    problems += [f"axe: {x}" for x in axe_violations(page, axe_source)]
+    screenshot(v.page, f"{name}-{viewport}-{scheme}")
+    problems = check_page(v, name, axe_source, 404 if name == "404" else 200)
+    assert not problems, "\n".join(problems)
+
+
+# What the real site does not have (yet): a second page of notes, images, a highlighted source file.
+SAMPLE_PAGES = {"log-page-2": "/notes/page/2/", "pictures": "/notes/pictures/",
+                "code-heavy": "/notes/code-heavy/", "source": "/projects/demo/src/__main__.py.html"}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("name", SAMPLE_PAGES)
+def test_sample_site_page_holds_up_on_a_phone(name, scheme, sample, visit, axe_source):
+    v = visit(sample.url(SAMPLE_PAGES[name]), "phone", scheme)
+    screenshot(v.page, f"sample-{name}-phone-{scheme}")
+    problems = check_page(v, name, axe_source)
     assert not problems, "\n".join(problems)
