@@ -75,7 +75,7 @@ def local_file(out: Path, path: str) -> Path | None:
     return target if target.is_file() and target.resolve().is_relative_to(out.resolve()) else None
 
 
-def test_every_html_page_passes_the_nu_html_checker(out):
+def test_every_html_page_and_stylesheet_passes_the_nu_html_checker(out):
     java = shutil.which("java")
     if not java:
         missing_tool("java", "apt-get install default-jre-headless")
@@ -83,8 +83,9 @@ def test_every_html_page_passes_the_nu_html_checker(out):
         missing_tool("vnu-jar", "npm ci in the repo root")
     pages = html_pages(out)
     assert len(pages) > 10
+    files = pages + sorted(out.rglob("*.css")) + sorted(out.rglob("*.svg"))   # the stylesheets too
     proc = subprocess.run([java, "-Xss4m", "-jar", str(VNU), "--format", "json", "--also-check-css",
-                           "--also-check-svg", "--skip-non-html", str(out)],
+                           "--also-check-svg", *map(str, files)],
                           capture_output=True, text=True, timeout=600)
     messages = json.loads(proc.stderr or proc.stdout)["messages"]
     errors = [f"{urlsplit(m.get('url', '')).path.removeprefix(str(out))}:{m.get('lastLine', '?')}: "
