@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import inspect
 import importlib.metadata
@@ -52,6 +53,11 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".shiplog-cache/render"
 _PLAIN = (str, int, float, bool, type(None), dt.date, Path)
 KEEP_PAGE_INDEXES = 4
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _mtime(path: Path) -> float:
@@ -266,13 +272,16 @@ class PageCache:
         when some part has no stable repr. Computed once per object per build and reused inside
         bigger values: every source page and every tag page of a project holds the same Project."""
         if isinstance(value, _PLAIN):
-            return digest(type(value).__name__, repr(value))
+            text = f"{type(value).__name__}:{value!r}"
+            # Short values stand for themselves (a digest never holds ':'); hashing each of the
+            # many small strings and numbers of every page's meta was most of a no-change build.
+            return text if len(text) <= 80 else digest(text)
         known = self._value_digests.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            parts = [type(value).__qualname__, *(self.value_digest(getattr(value, f.name))
-                                                 for f in dataclasses.fields(value))]
+            parts = [type(value).__qualname__, *(self.value_digest(getattr(value, name))
+                                                 for name in _field_names(type(value)))]
         elif isinstance(value, (tuple, list)):
             parts = [type(value).__name__, *(self.value_digest(item) for item in value)]
         elif isinstance(value, dict):

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Config, Link
-from .markdown import Heading, Reference
+from .markdown import Heading, Reference, quick_pickle
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Tag:
     name: str
@@ -20,6 +21,7 @@ class Tag:
         return f"/tags/{self.slug}/"
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Post:
     slug: str
@@ -72,6 +74,7 @@ class Post:
         return self.date.isoformat() if self.date else ""
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Page:
     """A stand-alone page from content/pages/<slug>.md, served at /<slug>/."""
