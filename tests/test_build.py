@@ -59,7 +59,7 @@ def test_build_log_stats_drafts_and_pagination(built):
 
 def test_post_page(built):
     html = read(built, "notes/code-heavy/index.html")
-    assert "<h1 id=\"title\">A code-heavy post</h1>" in html
+    assert "<h1 id=\"page_title\">A code-heavy post</h1>" in html
     assert '<time datetime="2026-05-14">14 May 2026</time>' in html and "⏱ 1 min read" in html
     assert 'aria-label="Contents"' in html and 'href="#setup"' in html     # 3 headings -> TOC
     assert '<span class="k">def</span>' in html
@@ -146,3 +146,10 @@ def test_unknown_language_and_cjk_in_a_real_post(site, built):
     html = read(built, "notes/pictures/index.html")
     assert "日本語の文章です。" in html and "an HTML comment" not in html
     assert html.count('loading="lazy"') == 3
+
+
+def test_author_headings_never_clash_with_the_page_own_ids(site):
+    write(site, "content/posts/oldest.md", "---\ntitle: T\ndate: 2026-03-01\n---\n## Title\n\n## Main content\n\n## Page title\n")
+    assert run_shiplog("build", "--root", str(site), "--out", str(site / "_site")).code == 0
+    ids = re.findall(r'\sid="([^"]+)"', read(site / "_site", "notes/oldest/index.html"))
+    assert len(ids) == len(set(ids)), ids

@@ -61,6 +61,6 @@ def test_keyboard_reaches_every_link_with_visible_focus(name, viewport, scheme, 
     assert len(stops) > 5, f"Tab stopped after {len(stops)} stops"
     page.focus(".skip-link")
     page.keyboard.press("Enter")
-    assert page.evaluate("() => document.activeElement.id") == "main", "the skip link does not move focus to main"
+    assert page.evaluate("() => document.activeElement.id") == "main_content", "the skip link does not move focus to main"
     problems += [f"not reachable by Tab: {a}" for a in page.evaluate(UNREACHED)]
     assert not problems, "\n".join(problems)
