@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -42,6 +43,13 @@ def jobs() -> int:
 
 def _can_fork() -> bool:
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _worker_init() -> None:
+    # Workers inherit the parent's handlers: `serve` turns SIGTERM into KeyboardInterrupt, and
+    # Pool.terminate() sends SIGTERM, which printed a traceback from every worker. Workers just stop.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_range(bounds: tuple[int, int]) -> list[Any]:
@@ -74,7 +82,7 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     # neither walks them in every worker nor writes to them (which would copy their memory pages).
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
             parts = pool.map(_run_range, ranges(len(items), workers * RANGES_PER_WORKER), chunksize=1)
     finally:
         _job = None
