@@ -69,39 +69,44 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     loaded = load_site(config, memo)                             # read + validate everything first
     lap("load")
     if memo is not None:
-        memo.save()
+        memo.save(background=True)                               # written while the site renders
         lap("save load cache")
-    loaded = type(loaded)(loaded.posts, loaded.pages,
-                          prove_all(config.root, loaded.projects, run=proofs))
-    site = assemble(config, loaded, with_drafts=drafts)         # pure
-    env = make_env(config)
-    pages = None
-    if incremental:
-        # Compiling templates is most of a small rebuild; Jinja checks each source's checksum.
-        jinja_dir = config.root / CACHE_DIR / "jinja"
-        jinja_dir.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(jinja_dir))
-        pages = PageCache(config.root, out, site, env, memo.key_of if memo else None)
-    lap("assemble")
-    stage = make_stage(out)                                      # workers write new pages here
     try:
-        outputs = render_site(site, env, pages, stage)          # pure but for cache reads
-        lap("render")
-        files, written = write_site(outputs, out, [(THEME_DIR / "static", "static"),
-                                                   (config.templates_dir / "static", "static"),
-                                                   (config.static_dir, "")],
-                                    stage, pages.previous_files if pages else None)
-        lap("write")
-    except SiteError as exc:
-        raise BuildFailed([exc]) from None
+        loaded = type(loaded)(loaded.posts, loaded.pages,
+                              prove_all(config.root, loaded.projects, run=proofs))
+        site = assemble(config, loaded, with_drafts=drafts)         # pure
+        env = make_env(config)
+        pages = None
+        if incremental:
+            # Compiling templates is most of a small rebuild; Jinja checks each source's checksum.
+            jinja_dir = config.root / CACHE_DIR / "jinja"
+            jinja_dir.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(jinja_dir))
+            pages = PageCache(config.root, out, site, env, memo.key_of if memo else None)
+        lap("assemble")
+        stage = make_stage(out)                                      # workers write new pages here
+        try:
+            outputs = render_site(site, env, pages, stage)          # pure but for cache reads
+            lap("render")
+            files, written = write_site(outputs, out, [(THEME_DIR / "static", "static"),
+                                                       (config.templates_dir / "static", "static"),
+                                                       (config.static_dir, "")],
+                                        stage, pages.previous_files if pages else None)
+            lap("write")
+        except SiteError as exc:
+            raise BuildFailed([exc]) from None
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)                # gone already unless it failed
+        if pages is not None:
+            pages.files = written
+            pages.save()                                             # only once the output is in place
+            lap("save page cache")
+        log.debug("stages: %s", lap.report())
+        seconds = time.monotonic() - start
+        rendered, reused = (pages.misses, pages.hits) if pages else (len(outputs), 0)
+        log.info("built %d files in %.2fs (%d rendered, %d reused)", files, seconds, rendered, reused)
+        return BuildResult(site, out, files, seconds, rendered, reused)
     finally:
-        shutil.rmtree(stage, ignore_errors=True)                # gone already unless it failed
-    if pages is not None:
-        pages.files = written
-        pages.save()                                             # only once the output is in place
-        lap("save page cache")
-    log.debug("stages: %s", lap.report())
-    seconds = time.monotonic() - start
-    rendered, reused = (pages.misses, pages.hits) if pages else (len(outputs), 0)
-    log.info("built %d files in %.2fs (%d rendered, %d reused)", files, seconds, rendered, reused)
-    return BuildResult(site, out, files, seconds, rendered, reused)
+        if memo is not None:
+            memo.wait()                                          # the load cache is on disk
+

@@ -37,6 +37,7 @@ import importlib.metadata
 import logging
 import os
 import pickle
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -129,6 +130,7 @@ class LoadMemo:
         self.old = _read_pickle(self.path)
         self.used: dict[str, Any] = {}
         self.key_of: dict[int, tuple[Any, str]] = {}
+        self._writer = 0
         """id(record) -> (record, key): a record is a pure function of its key, so the key
         fingerprints it for the page cache without repr() of the whole record."""
         self.hits = 0
@@ -146,11 +148,32 @@ class LoadMemo:
         self.key_of[id(value)] = (value, key)
         return value
 
-    def save(self) -> None:
-        """Write the records this build used; skipped when they are exactly the stored ones."""
+    def save(self, background: bool = False) -> None:
+        """Write the records this build used; skipped when they are exactly the stored ones.
+        `background`: a forked child writes them (pickling 10,000 posts takes about a second)
+        while this process goes on rendering; `wait()` before the build returns."""
         if self.used.keys() == self.old.keys():
             return
+        if background and threading.active_count() == 1 and hasattr(os, "fork"):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # the child: write, and leave without running the parent's exit code
+                code = 1
+                try:
+                    _write_pickle(self.path, self.used, "load-*.pickle")
+                    code = 0
+                finally:
+                    os._exit(code)
+            self._writer = pid
+            return
         _write_pickle(self.path, self.used, "load-*.pickle")
+
+    def wait(self) -> None:
+        """Until a background save() is done (a failed one only costs the next build time)."""
+        if self._writer:
+            os.waitpid(self._writer, 0)
+            self._writer = 0
 
 
 _tracking = threading.local()
@@ -259,8 +282,11 @@ class PageCache:
         except jinja2.TemplateError:
             return None  # let the render raise the error properly
         for key in sorted(context):
-            if key in ("site", "config"):
-                continue  # site: tracked per attribute; config: in the key already
+            if key in ("site", "config", "meta"):
+                # site: tracked per attribute; config: in the key already; meta: Renderer.meta
+                # makes it from the page's other context values and the config only, so it adds
+                # nothing to the key (and digesting its JSON-LD was most of a no-change build).
+                continue
             value_digest = self.value_digest(context[key])
             if value_digest is None:
                 return None

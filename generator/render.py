@@ -139,6 +139,8 @@ class Renderer:
                 for o in outputs]
 
     def meta(self, title: str, description: str, url: str, **extra: Any) -> Meta:
+        """A page's <head> data. It must be made only from the config and values that are also
+        in the page's context: the page cache leaves `meta` out of a page's key (cache.py)."""
         full = title if title == self.config.title else f"{title} · {self.config.title}"
         return Meta(full, description or self.config.description, url, self.config.absolute(url), **extra)
 
