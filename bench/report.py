@@ -19,6 +19,8 @@ def _rows(path: Path, sessions: str | None) -> list[dict]:  # type: ignore[type-
         if not line.strip():
             continue
         row = json.loads(line)
+        if row.get("excluded"):
+            continue
         if wanted is None or row["session"] in wanted:
             rows.append(row)
     return rows
