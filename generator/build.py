@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import CACHE_DIR, LoadMemo, PageCache
+from .cache import CACHE_DIR, LoadMemo, PageCache, Warm
 from .config import load_config
 from .errors import BuildFailed, SiteError
 from .load import load_site
@@ -52,10 +52,11 @@ class _Laps:
 
 
 def build(root: Path, out: Path | None = None, *, drafts: bool = False,
-          proofs: bool = True, incremental: bool = True) -> BuildResult:
+          proofs: bool = True, incremental: bool = True, warm: Warm | None = None) -> BuildResult:
     """Build the site at `root` into `out` (default root/_site). BuildFailed lists every mistake;
     on any failure the previous output is left untouched. `incremental` reuses what the last
-    build made from the same inputs (cache.py); the output is the same byte for byte."""
+    build made from the same inputs (cache.py); the output is the same byte for byte. `warm`
+    (serve) keeps those caches in memory between the builds of one process."""
     start = time.monotonic()
     config = load_config(root)
     out = (out or config.root / "_site").resolve()
@@ -64,7 +65,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     except SiteError as exc:
         raise BuildFailed([exc]) from None
     lap = _Laps()
-    memo = LoadMemo(config.root) if incremental else None
+    memo = LoadMemo(config.root, warm) if incremental else None
     lap("start")
     loaded = load_site(config, memo)                             # read + validate everything first
     lap("load")
@@ -82,7 +83,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
             jinja_dir = config.root / CACHE_DIR / "jinja"
             jinja_dir.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(jinja_dir))
-            pages = PageCache(config.root, out, site, env, memo.key_of if memo else None)
+            pages = PageCache(config.root, out, site, env, memo.key_of if memo else None, warm)
         lap("assemble")
         stage = make_stage(out)                                      # workers write new pages here
         try:

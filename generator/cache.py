@@ -39,6 +39,7 @@ import os
 import pickle
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,6 +55,7 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".shiplog-cache/render"
 _PLAIN = (str, int, float, bool, type(None), dt.date, Path)
 KEEP_PAGE_INDEXES = 4
+RACY_SECONDS = 2
 
 
 @functools.cache
@@ -122,12 +124,33 @@ def _write_pickle(path: Path, data: dict[str, Any], stale_glob: str | None = Non
             old.unlink(missing_ok=True)
 
 
+class Warm:
+    """What a long-lived process (`shiplog serve`) keeps in memory from one build to the next,
+    so that a rebuild neither reads the caches back from disk nor reads and hashes every post.
+
+    records     the LoadMemo entries the last successful load used (content key -> record)
+    file_keys   per post file: (its stat signature and the key inputs, its content key); a file
+                whose mtime, ctime, size and inode are unchanged is not read again
+    pages       per output folder: the PageCache state its last build left (entries, template
+                references, the files in the folder)
+    The disk caches stay valid: the load cache is only ever missing records (it is content-keyed),
+    and the page index of an output folder is written after every build that changed it.
+    """
+
+    def __init__(self) -> None:
+        self.records: dict[str, Any] | None = None
+        self.file_keys: dict[str, tuple[tuple[Any, ...], str]] = {}
+        self.pages: dict[str, dict[str, Any]] = {}
+
+
 class LoadMemo:
     """Parsed records by content key; `make` runs only on a miss."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, warm: Warm | None = None) -> None:
         self.path = root / CACHE_DIR / f"load-{CODE_VERSION[:16]}.pickle"
-        self.old = _read_pickle(self.path)
+        self.warm = warm
+        self.old = warm.records if warm is not None and warm.records is not None \
+            else _read_pickle(self.path)
         self.used: dict[str, Any] = {}
         self.key_of: dict[int, tuple[Any, str]] = {}
         self._writer = 0
@@ -137,6 +160,36 @@ class LoadMemo:
 
     def has(self, key: str) -> bool:
         return key in self.old
+
+    def signature(self, path: Path, inputs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """With a Warm: what says a file is untouched since it was last read (taken BEFORE reading
+        it, so a write racing the read shows as a change next time). None for a file modified in
+        the last RACY_SECONDS: a second write within the file system's clock tick could leave
+        mtime, ctime and size as they were (git's "racily clean" rule), so it is read every time."""
+        if self.warm is None:
+            return None
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_SECONDS * 1e9:
+            return None
+        return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev, *inputs)
+
+    def known_key(self, path: Path, signature: tuple[Any, ...] | None) -> str | None:
+        """The content key of a file an earlier build of this process read, if it is untouched."""
+        if self.warm is None or signature is None:
+            return None
+        known = self.warm.file_keys.get(str(path))
+        return known[1] if known is not None and known[0] == signature else None
+
+    def remember_key(self, path: Path, signature: tuple[Any, ...] | None, key: str) -> str:
+        if self.warm is not None:
+            if signature is None:
+                self.warm.file_keys.pop(str(path), None)
+            else:
+                self.warm.file_keys[str(path)] = (signature, key)
+        return key
 
     def get(self, key: str, make: Callable[[], Any]) -> Any:
         if key in self.old:
@@ -151,7 +204,14 @@ class LoadMemo:
     def save(self, background: bool = False) -> None:
         """Write the records this build used; skipped when they are exactly the stored ones.
         `background`: a forked child writes them (pickling 10,000 posts takes about a second)
-        while this process goes on rendering; `wait()` before the build returns."""
+        while this process goes on rendering; `wait()` before the build returns.
+        With a Warm that already holds records, they are kept in memory only: the file on disk
+        then just lacks the newest records, which the next cold build parses again."""
+        if self.warm is not None:
+            first = self.warm.records is None
+            self.warm.records = self.used
+            if not first:
+                return
         if self.used.keys() == self.old.keys():
             return
         if background and threading.active_count() == 1 and hasattr(os, "fork"):
@@ -218,9 +278,12 @@ class PageCache:
     """Rendered template outputs of one output folder, valid while their inputs are the same."""
 
     def __init__(self, root: Path, out: Path, site: Site, env: jinja2.Environment,
-                 record_keys: dict[int, tuple[Any, str]] | None = None) -> None:
+                 record_keys: dict[int, tuple[Any, str]] | None = None, warm: Warm | None = None) -> None:
         self.path = root / CACHE_DIR / f"pages-{digest(str(out.resolve()))[:16]}.pickle"
-        stored = _read_pickle(self.path)
+        self.warm = warm
+        stored = warm.pages.get(str(self.path)) if warm is not None else None
+        if stored is None:
+            stored = _read_pickle(self.path)
         self.old: dict[str, Any] = stored.get("pages", {}) if stored.get("code") == CODE_VERSION else {}
         self.new: dict[str, Any] = {}
         self.out = str(out.resolve())
@@ -340,8 +403,14 @@ class PageCache:
             self.new[path] = {"key": key, "site": deps}
 
     def save(self) -> None:
-        _write_pickle(self.path, {"code": CODE_VERSION, "pages": self.new, "refs": self.new_refs,
-                                  "files": sorted(self.files)})
+        data = {"code": CODE_VERSION, "pages": self.new, "refs": self.new_refs, "files": sorted(self.files)}
+        if self.warm is not None:
+            before = self.warm.pages.get(str(self.path))
+            self.warm.pages[str(self.path)] = data
+            if before is not None and before["pages"] is self.old and self.misses == 0 \
+                    and before["files"] == data["files"] and self.new.keys() == self.old.keys():
+                return  # nothing changed: the index on disk is this one
+        _write_pickle(self.path, data)
         # One index per output folder; builds into temporary folders (tests, previews) would
         # otherwise pile up. The most recently written few stay: _site, serve's, and some spare.
         indexes = sorted(self.path.parent.glob("pages-*.pickle"), key=_mtime, reverse=True)

@@ -98,8 +98,17 @@ def load_posts(config: Config, errors: ErrorCollector,
         except SiteError as exc:
             slots.append(("errors", [exc]))
             continue
-        data = path.read_bytes()
-        key = digest("post", qualname, rel, slug, config_repr, data) if memo is not None else None
+        data = None
+        key = None
+        if memo is not None:
+            signature = memo.signature(path, (qualname, rel, slug, config_repr))
+            key = memo.known_key(path, signature)
+            if key is None:
+                data = path.read_bytes()
+                key = memo.remember_key(path, signature,
+                                        digest("post", qualname, rel, slug, config_repr, data))
+        if data is None and (key is None or not memo.has(key)):  # type: ignore[union-attr]
+            data = path.read_bytes()
         if memo is not None and key is not None and memo.has(key):
             slots.append(("post", memo.get(key, lambda: None)))
             continue

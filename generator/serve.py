@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildResult, build
+from .cache import Warm
 from .errors import BuildFailed, SiteError
 from .livereload import EVENTS_PATH, error_page, event_data, inject
 from .watch import Watcher
@@ -192,11 +193,12 @@ def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int 
     out = (out or root / SERVE_DIR).resolve()
     state = LiveState()
     lock = threading.Lock()
+    warm = Warm()  # the caches, kept in memory from one rebuild to the next (cache.py)
 
     def rebuild() -> None:
         with lock:
             try:
-                result = build(root, out, drafts=drafts, proofs=proofs)
+                result = build(root, out, drafts=drafts, proofs=proofs, warm=warm)
             except BuildFailed as exc:
                 state.publish(exc.errors)
                 reporter.failed(exc.errors)
