@@ -1,6 +1,7 @@
 """Stage 1: read every source file of the site into validated records, collecting all errors."""
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -85,8 +86,11 @@ def load_posts(config: Config, errors: ErrorCollector,
     keys: list[str | None] = []
     config_repr = repr(config)
     qualname = getattr(parse, "__qualname__", "")
-    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
-        rel = relative(path, config)
+    prefix = str(config.root).rstrip("/") + "/"
+    # Sorted as Paths sort (part by part), without Path.__lt__: that was most of a 10,000-post load.
+    for path in sorted(folder.rglob("*.md"), key=lambda p: p.parts) if folder.is_dir() else []:
+        text = str(path)
+        rel = text[len(prefix):] if os.sep == "/" and text.startswith(prefix) else relative(path, config)
         slug = path.stem
         if slug in first_file:
             errors.add(f"duplicate slug '{slug}': {first_file[slug]} already uses it", rel, None,
