@@ -240,7 +240,10 @@ class Renderer:
             meta = self.meta(f"#{entry.tag.name}", f"Notes and projects tagged {entry.tag.name}.",
                              pager.url(number))
             out.append(self.page("tag.html", pager.url(number), f"the tag page of {entry.tag.name}",
-                                 meta, entry=entry, posts=chunk, pager=pager))
+                                 # the tag and its projects, not the whole index: a page's cache key
+                                 # then changes only when its own slice of posts does
+                                 meta, tag=entry.tag, projects=entry.projects, posts=chunk,
+                                 pager=pager))
         return out
 
     def standalone(self, page: Page) -> Output:
