@@ -43,11 +43,6 @@ def check_output_dir(out: Path, root: Path) -> None:
                         hint="shiplog replaces the whole folder; pick an empty or new one")
 
 
-def copy_tree(source: Path, dest: Path) -> None:
-    if source.is_dir():
-        shutil.copytree(source, dest, dirs_exist_ok=True)
-
-
 def static_files(static_dirs: Iterable[tuple[Path, str]]) -> dict[str, Path]:
     """Output path -> source file of every static file; a later folder overrides an earlier one."""
     files: dict[str, Path] = {}

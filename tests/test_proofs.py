@@ -2,8 +2,6 @@
 import json
 from pathlib import Path
 
-import pytest
-
 from sitekit import run_shiplog, write
 
 CARD = """title: Demo
