@@ -73,7 +73,7 @@ def cold_builds(log: Log, work: Path, tool: str, n: int, repeats: int, timeout: 
     build = sites.build_command(work, tool, n)
     ok = True
     for _ in range(repeats):
-        sites.clean(build)
+        sites.clean(build, work / "trash")
         run = measure.run(build.cmd, build.cwd, timeout)
         log.add(tool, n, "cold", run)
         if run.code != 0:
@@ -114,24 +114,27 @@ def main(argv: list[str] | None = None) -> int:
     log = Log(a.work / "runs.jsonl", session)
     log.add("-", 0, "machine", machine=machine(), versions=sites.tool_versions(),
             load=os.getloadavg()[0], shiplog=shiplog_revision())
-    for n in sizes:
-        print(f"bench: {n} posts", flush=True)
-        for tool in tools:
-            sites.prepare(a.work, tool, n)
-        for tool in tools:
-            ok = cold_builds(log, a.work, tool, n, a.repeats, a.timeout)
-            if tool == "shiplog" and ok and not a.no_author_loop:
-                build = sites.build_command(a.work, tool, n)
-                site = sites.prepare(a.work, tool, n)
-                for kind, runs in edits.rebuilds(build.cmd, site, a.repeats, a.timeout).items():
-                    for run in runs:
-                        log.add(tool, n, kind, run)
-                latency = edits.serve_latency(site, max(a.repeats, 3), min(a.timeout, 600))
-                if isinstance(latency, str):
-                    log.add(tool, n, "serve edit", note=latency)
-                else:
-                    for seconds in latency:
-                        log.add(tool, n, "serve edit", seconds=seconds)
+    try:
+        for n in sizes:
+            print(f"bench: {n} posts", flush=True)
+            for tool in tools:
+                sites.prepare(a.work, tool, n)
+            for tool in tools:
+                ok = cold_builds(log, a.work, tool, n, a.repeats, a.timeout)
+                if tool == "shiplog" and ok and not a.no_author_loop:
+                    build = sites.build_command(a.work, tool, n)
+                    site = sites.prepare(a.work, tool, n)
+                    for kind, runs in edits.rebuilds(build.cmd, site, a.repeats, a.timeout).items():
+                        for run in runs:
+                            log.add(tool, n, kind, run)
+                    latency = edits.serve_latency(site, max(a.repeats, 3), min(a.timeout, 600))
+                    if isinstance(latency, str):
+                        log.add(tool, n, "serve edit", note=latency)
+                    else:
+                        for seconds in latency:
+                            log.add(tool, n, "serve edit", seconds=seconds)
+    finally:
+        sites.empty_trash(a.work / "trash")     # after the last measurement: see sites.clean
     table = render(log.path, session)
     print(table)
     results = a.results or sites.BENCH / "results" / f"{dt.date.today().isoformat()}.md"
