@@ -23,8 +23,8 @@ changing shiplog itself invalidates everything. Each build rewrites the files wi
 entries it used, which drops deleted and renamed pages.
 
 The process pool (render.py, parallel.py): hit or miss is decided in the parent
-(`PageCache.lookup`), misses are rendered in workers with `track_site` around the render, which
-write the page to the stage folder and send the site attributes read back to `PageCache.store`.
+(`PageCache.lookup`), misses are rendered in workers with `track_site`'s stand-in for the site,
+which write the page to the stage folder and send the site attributes read back to `PageCache.store`.
 """
 from __future__ import annotations
 
@@ -40,8 +40,7 @@ import pickle
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +150,8 @@ class LoadMemo:
         self.warm = warm
         self.old = warm.records if warm is not None and warm.records is not None \
             else _read_pickle(self.path)
+        self.cold = not self.old
+        """Nothing cached at all: every file is parsed, so none need be read and keyed up front."""
         self.used: dict[str, Any] = {}
         self.key_of: dict[int, tuple[Any, str]] = {}
         self._writer = 0
@@ -236,42 +237,30 @@ class LoadMemo:
             self._writer = 0
 
 
-_tracking = threading.local()
+class SiteReads:
+    """The Site as a template sees it, noting the name of every attribute the template reads.
+
+    Only `site` goes through this (a few reads a page); every other lookup of the render stays on
+    Jinja's plain path."""
+
+    __slots__ = ("_site", "_seen")
+
+    def __init__(self, site: Site, seen: set[str]) -> None:
+        object.__setattr__(self, "_site", site)
+        object.__setattr__(self, "_seen", seen)
+
+    def __getattr__(self, name: str) -> Any:
+        self._seen.add(name)
+        return getattr(self._site, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("templates cannot change the site")
 
 
-@contextmanager
-def track_site(site: Site) -> Iterator[set[str]]:
-    """Record which attributes of `site` the templates read inside this block."""
+def track_site(site: Site) -> tuple[SiteReads, set[str]]:
+    """A stand-in for `site` to render with, and the set of attribute names it will have been read for."""
     seen: set[str] = set()
-    outer = getattr(_tracking, "frame", None)
-    _tracking.frame = (site, seen)
-    try:
-        yield seen
-    finally:
-        _tracking.frame = outer
-
-
-def install_tracking(env: jinja2.Environment) -> None:
-    """Route the environment's attribute and item lookups through the site tracker."""
-    if getattr(env, "_shiplog_tracking", False):
-        return
-    plain_getattr, plain_getitem = env.getattr, env.getitem
-
-    def getattr_(obj: Any, attribute: str) -> Any:
-        frame = getattr(_tracking, "frame", None)
-        if frame is not None and obj is frame[0]:
-            frame[1].add(str(attribute))
-        return plain_getattr(obj, attribute)
-
-    def getitem(obj: Any, argument: Any) -> Any:
-        frame = getattr(_tracking, "frame", None)
-        if frame is not None and obj is frame[0]:
-            frame[1].add(str(argument))
-        return plain_getitem(obj, argument)
-
-    env.getattr = getattr_  # type: ignore[method-assign]
-    env.getitem = getitem  # type: ignore[method-assign]
-    env._shiplog_tracking = True  # type: ignore[attr-defined]
+    return SiteReads(site, seen), seen
 
 
 class PageCache:
@@ -301,7 +290,6 @@ class PageCache:
         """Seeded with the load keys of parsed records: a record is a pure function of its key."""
         self.hits = 0
         self.misses = 0
-        install_tracking(env)
 
     def site_digest(self, attribute: str) -> str:
         if attribute not in self._site_digests:

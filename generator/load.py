@@ -63,15 +63,23 @@ def _decode(data: bytes, rel: str) -> str:
 
 
 def _parse_job(job):  # type: ignore[no-untyped-def]
-    """One post to parse, run in a worker: the record, or the mistakes (exceptions cross
-    process boundaries as values, since BuildFailed cannot be rebuilt from its args)."""
-    parse, data, rel, slug, config = job
+    """One post to parse, run in a worker: (content key, the record or the mistakes). Exceptions
+    cross process boundaries as values, since BuildFailed cannot be rebuilt from its args.
+    `data` is None when the worker is to read the file itself and work out its content key
+    (a cold build: the parent then does not read 10,000 files before the workers start)."""
+    parse, data, path, rel, slug, config, key, key_inputs = job
     try:
-        return parse(_decode(data, rel), rel, slug, config)
+        if data is None:
+            data = path.read_bytes()
+            if key_inputs is not None:
+                key = digest("post", *key_inputs, data)
+        return key, parse(_decode(data, rel), rel, slug, config)
+    except OSError as exc:
+        return key, [SiteError(f"cannot read: {exc.strerror or exc}", rel, None)]
     except SiteError as exc:
-        return [exc]
+        return key, [exc]
     except BuildFailed as exc:
-        return list(exc.errors)
+        return key, list(exc.errors)
 
 
 def load_posts(config: Config, errors: ErrorCollector,
@@ -83,7 +91,7 @@ def load_posts(config: Config, errors: ErrorCollector,
     first_file: dict[str, str] = {}
     slots: list[tuple[str, object]] = []        # per file, in order: ("post", Post) | ("errors", [..]) | ("job", index)
     jobs: list[tuple[object, ...]] = []
-    keys: list[str | None] = []
+    signatures: list[tuple[Path, tuple[object, ...] | None]] = []   # files the workers key
     config_repr = repr(config)
     qualname = getattr(parse, "__qualname__", "")
     prefix = str(config.root).rstrip("/") + "/"
@@ -104,32 +112,34 @@ def load_posts(config: Config, errors: ErrorCollector,
             continue
         data = None
         key = None
-        if memo is not None:
-            signature = memo.signature(path, (qualname, rel, slug, config_repr))
+        key_inputs = (qualname, rel, slug, config_repr)
+        if memo is not None and not memo.cold:
+            signature = memo.signature(path, key_inputs)
             key = memo.known_key(path, signature)
             if key is None:
                 data = path.read_bytes()
-                key = memo.remember_key(path, signature,
-                                        digest("post", qualname, rel, slug, config_repr, data))
-        if data is None and (key is None or not memo.has(key)):  # type: ignore[union-attr]
-            data = path.read_bytes()
-        if memo is not None and key is not None and memo.has(key):
-            slots.append(("post", memo.get(key, lambda: None)))
-            continue
+                key = memo.remember_key(path, signature, digest("post", *key_inputs, data))
+            if memo.has(key):
+                slots.append(("post", memo.get(key, lambda: None)))
+                continue
+            if data is None:
+                data = path.read_bytes()
+        elif memo is not None:      # nothing is cached: the worker reads the file and keys it
+            signatures.append((path, memo.signature(path, key_inputs)))
         slots.append(("job", len(jobs)))
-        jobs.append((parse, data, rel, slug, config))
-        keys.append(key)
+        jobs.append((parse, data, path, rel, slug, config, key, key_inputs if memo is not None else None))
     results = map_ordered(_parse_job, jobs)
+    for (path, signature), (key, _) in zip(signatures, results):
+        memo.remember_key(path, signature, key)  # type: ignore[union-attr]
     posts: list[Post] = []
     for kind, value in slots:
         if kind == "job":
-            index = value  # type: ignore[assignment]
-            result = results[index]  # type: ignore[index]
+            key, result = results[value]  # type: ignore[index]
             if isinstance(result, list):
                 errors.extend(result)
                 continue
             if memo is not None:
-                memo.get(keys[index], lambda result=result: result)  # type: ignore[index]
+                memo.get(key, lambda result=result: result)
             posts.append(result)
         elif kind == "post":
             posts.append(value)  # type: ignore[arg-type]
