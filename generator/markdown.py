@@ -193,23 +193,27 @@ class _Measure:
 
     def walk(self, tokens: list[Token]) -> None:
         line = self.body_line
+        prose: list[str] = []   # counted in one pass at the end: words never span two pieces
         for i, token in enumerate(tokens):
             if token.map:
                 line = self.body_line + token.map[0]
-            if token.type in ("heading_open", "heading_close") and self.heading_shift:
-                token.tag = f"h{min(6, int(token.tag[1]) + self.heading_shift)}"
-            if token.type == "heading_open":
-                text = _inline_text(tokens[i + 1])
-                anchor = self.unique_id(text)
-                token.attrSet("id", anchor)
-                self.headings.append(Heading(int(token.tag[1]), text, anchor))
-            elif token.type == "inline":
-                self.words += count_words(_inline_text(token))
+            kind = token.type
+            if kind == "inline":
+                prose.append(_inline_text(token))
                 self._references(token, line)
-            elif token.type == "fence":
+            elif kind == "heading_open" or kind == "heading_close":
+                if self.heading_shift:
+                    token.tag = f"h{min(6, int(token.tag[1]) + self.heading_shift)}"
+                if kind == "heading_open":
+                    text = _inline_text(tokens[i + 1])
+                    anchor = self.unique_id(text)
+                    token.attrSet("id", anchor)
+                    self.headings.append(Heading(int(token.tag[1]), text, anchor))
+            elif kind == "fence":
                 self.code_lines += sum(1 for ln in token.content.splitlines() if ln.strip())
-            elif token.type == "html_block":
-                self.words += count_words(html.unescape(_TAG.sub(" ", _COMMENT.sub("", token.content))))
+            elif kind == "html_block":
+                prose.append(html.unescape(_TAG.sub(" ", _COMMENT.sub("", token.content))))
+        self.words += count_words(" ".join(prose))
 
     def _references(self, token: Token, line: int) -> None:
         for child in token.children or ():

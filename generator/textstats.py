@@ -14,9 +14,19 @@ _PLACEHOLDER_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?:TODO|TK
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
+_ASCII_SPACES = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"      # what str.split() splits ASCII on
+_ASCII_WORD = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"   # \w in ASCII
+_ASCII_SEPARATORS_AS_SPACE = bytes.maketrans(b"\x1c\x1d\x1e\x1f", b"    ")  # bytes.split() keeps them
+_ASCII_NOT_WORD = bytes(c for c in range(128) if c not in _ASCII_WORD and c not in _ASCII_SPACES)
+
+
 def count_words(text: str) -> int:
     """Words in rendered prose: whitespace-separated runs holding a letter or digit, plus one per
     CJK character (Chinese and Japanese are written without spaces between words)."""
+    if text.isascii():
+        # The same count in C: drop every character that is neither a word character nor a space,
+        # and the runs left are exactly the tokens that held a word character.
+        return len(text.encode("ascii").translate(_ASCII_SEPARATORS_AS_SPACE, _ASCII_NOT_WORD).split())
     cjk = len(_CJK.findall(text))
     rest = _CJK.sub(" ", text) if cjk else text
     # Every whitespace-separated token, less those made only of punctuation and symbols.

@@ -1,5 +1,8 @@
 """The computed-field rules of DESIGN.md, pinned with hand-counted examples."""
+import re
+
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from generator.markdown import count_prose_words, render_markdown
 from generator.textstats import (count_words, draft_progress, image_seconds, reading_minutes,
@@ -95,3 +98,19 @@ def test_dates_accept_days_and_iso_timestamps():
     fields = Fields({"a": "2026-05-14", "b": "2026-05-14T09:30:00Z", "c": "14/05/2026"}, "x.md", errors, "t")
     assert str(fields.date("a")) == str(fields.date("b")) == "2026-05-14"
     assert fields.date("c") is None and "bad date '14/05/2026'" in errors.errors[0].message
+
+
+def _count_words_by_regex(text: str) -> int:
+    """DESIGN.md's rule written plainly: whitespace-separated tokens holding a word character,
+    plus one per CJK character. count_words takes a faster path for ASCII text."""
+    from generator.textstats import _CJK
+    cjk = len(_CJK.findall(text))
+    tokens = (_CJK.sub(" ", text) if cjk else text).split()
+    return cjk + sum(1 for token in tokens if re.search(r"\w", token))
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60)
+       | st.text(alphabet=st.sampled_from(list(" \t\n\x1c\x1f.,;!?-—…_a1Zé日本\u00a0\u3000")), max_size=40))
+def test_fast_ascii_count_matches_the_rule(text):
+    assert count_words(text) == _count_words_by_regex(text)
