@@ -54,7 +54,9 @@ def parse_post(text: str, rel: str, slug: str, config: Config) -> Post:
     summary = meta.text("summary")
     errors.raise_if_any()
     rendered = render_markdown(doc.body, doc.body_line)
-    written = rendered.words if published else count_prose_words(strip_placeholders(doc.body))
+    unwritten_removed = doc.body if published else strip_placeholders(doc.body)
+    # Same rules as rendered.words, so a draft without placeholders needs no second parse.
+    written = rendered.words if unwritten_removed == doc.body else count_prose_words(unwritten_removed)
     return Post(
         slug=slug, source=rel, title=title, date=date, summary=summary, tags=tags,
         status=status, target_words=target, project=project, project_line=meta.line_of("project"),
