@@ -110,11 +110,10 @@ class Renderer:
         path, name, rendering, context, _ = job
         try:
             attrs: set[str] = set()
-            if self.cache is None:
-                text = render_template(self.env, name, rendering, context)
-            else:
-                with track_site(self.site) as attrs:
-                    text = render_template(self.env, name, rendering, context)
+            if self.cache is not None and "site" in context:
+                tracked, attrs = track_site(context["site"])
+                context = {**context, "site": tracked}
+            text = render_template(self.env, name, rendering, context)
         except SiteError as exc:
             return exc
         if self.stage is None:

@@ -28,6 +28,8 @@ def make_env(config: Config) -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        # One environment per build: templates cannot change under it, so no stat() per render.
+        auto_reload=False,
     )
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
