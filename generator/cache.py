@@ -274,6 +274,8 @@ class PageCache:
         if stored is None:
             stored = _read_pickle(self.path)
         self.old: dict[str, Any] = stored.get("pages", {}) if stored.get("code") == CODE_VERSION else {}
+        self.cold = not self.old
+        """Nothing to reuse: every page renders, and its key is worked out where it renders."""
         self.new: dict[str, Any] = {}
         self.out = str(out.resolve())
         self.previous_files: set[str] | None = set(stored["files"]) if self.old and "files" in stored else None
@@ -342,6 +344,16 @@ class PageCache:
             if value_digest is None:
                 return None
             parts += [key, value_digest]
+        return digest(*parts)
+
+    def data_key(self, path: str, inputs: dict[str, Any]) -> str | None:
+        """The key of a file made by code from `inputs` (no template)."""
+        parts = [CODE_VERSION, self.config_repr, path]
+        for name in sorted(inputs):
+            value_digest = self.value_digest(inputs[name])
+            if value_digest is None:
+                return None
+            parts += [name, value_digest]
         return digest(*parts)
 
     def value_digest(self, value: Any) -> str | None:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+from contextlib import suppress
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,7 @@ from .cache import PageCache, track_site
 from .errors import SiteError
 from .parallel import map_ordered
 from .markdown import pygments_css
-from .search import search_outputs
+from .search import INDEX_PATH, search_json
 from .model import Page, Post, Project, Site, SourceFile, TagIndex
 from .templates import render_template
 
@@ -83,6 +85,26 @@ class _Pending:
     index: int
 
 
+MetaOf = Callable[[], Meta]
+"""A page's Meta, made only when the page is rendered: most pages of a rebuild are not."""
+
+_KEY_IN_WORKER = _Marker("KEY_IN_WORKER")
+"""A page's cache key, to be worked out where it renders: with nothing cached (a cold build) every
+page renders, so its key need not hold up the parent."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    path: str
+    name: str
+    """The template, or "" for a file made by `make` instead (search.json)."""
+    rendering: str
+    context: dict[str, Any]
+    key: Any
+    meta: MetaOf | None = None
+    make: Callable[[], str] | None = None
+
+
 class Renderer:
     """Renders each kind of page; one method per kind, each returning Outputs."""
 
@@ -92,61 +114,86 @@ class Renderer:
         self.config = site.config
         self.env = env
         self.cache = cache
-        self.pending: list[tuple[str, str, str, dict[str, Any], str | None]] = []
+        self.pending: list[_Job] = []
         self.stage = stage
         self._made: set[str] = set()
 
-    def render(self, path: str, name: str, rendering: str, context: dict[str, Any]) -> str:
+    def render(self, path: str, name: str, rendering: str, context: dict[str, Any],
+               meta: MetaOf | None = None) -> str:
         """One template output, or a placeholder for it: pages whose inputs did not change since the
         last build come from the cache, the others are rendered together by `finish`, on every core."""
-        key = self.cache.static_key(name, context) if self.cache is not None else None
-        if self.cache is not None and self.cache.lookup(path, key):
-            return KEPT  # type: ignore[return-value]
-        self.pending.append((path, name, rendering, context, key))
+        key: Any = None
+        if self.cache is not None and self.cache.cold:
+            key = _KEY_IN_WORKER
+            with suppress(jinja2.TemplateError):   # the render reports it, naming the page
+                self.cache.template_digest(name)   # here, so that the parent keeps what it learns
+        elif self.cache is not None:
+            key = self.cache.static_key(name, context)
+            if self.cache.lookup(path, key):
+                return KEPT  # type: ignore[return-value]
+        self.pending.append(_Job(path, name, rendering, context, key, meta))
         return _Pending(len(self.pending) - 1)  # type: ignore[return-value]
 
-    def _render_job(self, job: tuple[str, str, str, dict[str, Any], str | None]):  # type: ignore[no-untyped-def]
-        """Run in a worker: (text, site attributes read) or the SiteError, as a value."""
-        path, name, rendering, context, _ = job
+    def computed(self, path: str, inputs: dict[str, Any], make: Callable[[], str]) -> Output:
+        """A file made by code rather than a template, from `inputs` only: kept when they did
+        not change, else made in a worker alongside the pages."""
+        key = self.cache.data_key(path, inputs) if self.cache is not None else None
+        if self.cache is not None and self.cache.lookup(path, key):
+            return Output(path, KEPT)  # type: ignore[arg-type]
+        self.pending.append(_Job(path, "", path, inputs, key, make=make))
+        return Output(path, _Pending(len(self.pending) - 1))  # type: ignore[arg-type]
+
+    def _render_job(self, job: _Job):  # type: ignore[no-untyped-def]
+        """Run in a worker: (text, site attributes read, cache key) or the SiteError, as a value."""
+        context, key = job.context, job.key
         try:
+            if key is _KEY_IN_WORKER:
+                key = self.cache.static_key(job.name, context)  # type: ignore[union-attr]
             attrs: set[str] = set()
+            if job.make is not None:
+                return job.make(), (), key     # small: its text travels back
             if self.cache is not None and "site" in context:
                 tracked, attrs = track_site(context["site"])
                 context = {**context, "site": tracked}
-            text = render_template(self.env, name, rendering, context)
+            if job.meta is not None:
+                context = {**context, "meta": job.meta()}
+            text = render_template(self.env, job.name, job.rendering, context)
         except SiteError as exc:
             return exc
         if self.stage is None:
-            return text, tuple(sorted(attrs))
+            return text, tuple(sorted(attrs)), key
         from .output import write_staged  # output.py imports this module
 
-        write_staged(self.stage, path, text, self._made)  # the text never travels back
-        return None, tuple(sorted(attrs))    # None: STAGED (markers do not survive pickling)
+        write_staged(self.stage, job.path, text, self._made)  # the text never travels back
+        return None, tuple(sorted(attrs)), key  # None: STAGED (markers do not survive pickling)
 
     def finish(self, outputs: list[Output]) -> list[Output]:
         """Render every pending page (in worker processes when there are many), store them in the
         cache, and put their text in place; the first template error, in page order, is raised."""
         results = map_ordered(self._render_job, self.pending)
-        for (path, _, _, _, key), result in zip(self.pending, results):
+        for job, result in zip(self.pending, results):
             if isinstance(result, SiteError):
                 raise result
             if self.cache is not None:
-                self.cache.store(path, key, set(result[1]))
+                self.cache.store(job.path, result[2], set(result[1]))
         self.pending = []
         texts = [STAGED if result[0] is None else result[0] for result in results]  # type: ignore[index]
         return [replace(o, text=texts[o.text.index]) if isinstance(o.text, _Pending) else o
                 for o in outputs]
 
-    def meta(self, title: str, description: str, url: str, **extra: Any) -> Meta:
-        """A page's <head> data. It must be made only from the config and values that are also
-        in the page's context: the page cache leaves `meta` out of a page's key (cache.py)."""
-        full = title if title == self.config.title else f"{title} · {self.config.title}"
-        return Meta(full, description or self.config.description, url, self.config.absolute(url), **extra)
+    def meta(self, title: str, description: str, url: str, **extra: Any) -> MetaOf:
+        """A page's <head> data, made when the page renders. It must come only from the config and
+        values that are also in the page's context: the page cache leaves `meta` out of a page's key
+        (cache.py). Anything costly (JSON-LD) goes in `extra` as a function to call then."""
+        def make() -> Meta:
+            full = title if title == self.config.title else f"{title} · {self.config.title}"
+            made = {k: v() if callable(v) else v for k, v in extra.items()}
+            return Meta(full, description or self.config.description, url, self.config.absolute(url), **made)
+        return make
 
-    def page(self, name: str, url: str, rendering: str, meta: Meta, **context: Any) -> Output:
+    def page(self, name: str, url: str, rendering: str, meta: MetaOf, **context: Any) -> Output:
         path = page_path(url) if not url.endswith(".html") else url.lstrip("/")
-        text = self.render(path, name, rendering,
-                           dict(site=self.site, config=self.config, meta=meta, **context))
+        text = self.render(path, name, rendering, dict(site=self.site, config=self.config, **context), meta)
         return Output(path, text)
 
     def person(self) -> dict[str, Any]:
@@ -180,14 +227,17 @@ class Renderer:
         return out
 
     def post(self, post: Post) -> Output:
-        jsonld: dict[str, Any] = {
-            "@context": "https://schema.org", "@type": "BlogPosting", "headline": post.title,
-            "description": post.summary, "url": self.config.absolute(post.url),
-            "mainEntityOfPage": self.config.absolute(post.url), "author": self.person(),
-            "wordCount": post.words, "keywords": [t.name for t in post.tags],
-        }
-        if post.date:
-            jsonld["datePublished"] = post.date.isoformat()
+        def jsonld() -> dict[str, Any]:
+            data: dict[str, Any] = {
+                "@context": "https://schema.org", "@type": "BlogPosting", "headline": post.title,
+                "description": post.summary, "url": self.config.absolute(post.url),
+                "mainEntityOfPage": self.config.absolute(post.url), "author": self.person(),
+                "wordCount": post.words, "keywords": [t.name for t in post.tags],
+            }
+            if post.date:
+                data["datePublished"] = post.date.isoformat()
+            return data
+
         meta = self.meta(post.title, post.summary, post.url, og_type="article", jsonld=jsonld,
                          noindex=post.is_draft)
         older, newer = self.site.neighbours.get(post.slug, (None, None))
@@ -321,5 +371,7 @@ def render_site(site: Site, env: jinja2.Environment, cache: PageCache | None = N
     out += r.tags()
     out += [r.standalone(page) for page in site.pages]
     out += [r.not_found(), *r.feeds()]
-    out += search_outputs(site)
+    # Its own inputs only: the index changes with the published posts, projects and pages.
+    out.append(r.computed(INDEX_PATH, {"posts": site.posts, "projects": site.projects, "pages": site.pages},
+                          lambda: search_json(site)))
     return r.finish(out)

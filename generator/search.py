@@ -15,12 +15,9 @@ Drafts and the 404 page are not indexed.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .model import Site, Tag
-
-if TYPE_CHECKING:
-    from .render import Output
 
 INDEX_PATH = "search.json"
 MAX_HEADINGS = 12
@@ -66,9 +63,6 @@ def search_index(site: Site) -> dict[str, Any]:
     return {"v": 1, "fields": FIELDS, "tags": tags.names, "docs": docs}
 
 
-def search_outputs(site: Site) -> list[Output]:
-    """Files for client-side search: the JSON index (the script itself is a static file)."""
-    from .render import Output  # render imports this module: import at call time
-
-    text = json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":"))
-    return [Output(INDEX_PATH, text + "\n")]
+def search_json(site: Site) -> str:
+    """search.json's text: the script that reads it is a static file."""
+    return json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -178,3 +178,16 @@ def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     for pickle in (site.root / ".shiplog-cache/render").glob("*.pickle"):
         pickle.write_bytes(b"not a pickle")
     site.check()
+
+
+def test_search_index_is_made_again_only_when_what_it_indexes_changes(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    build(site.root, site.out)
+    index = site.out / "search.json"
+    made = index.stat().st_mtime_ns
+    EDITS["add template"](site)                      # a custom post.html: every post page changes
+    assert build(site.root, site.out).rendered >= 3
+    assert index.stat().st_mtime_ns == made          # kept: the file was not written again
+    site.edit("content/posts/oldest.md", "title: ", "title: Renamed ")
+    site.check()
+    assert "Renamed " in index.read_text()
