@@ -52,11 +52,14 @@ class _Laps:
 
 
 def build(root: Path, out: Path | None = None, *, drafts: bool = False,
-          proofs: bool = True, incremental: bool = True, warm: Warm | None = None) -> BuildResult:
+          proofs: bool = True, incremental: bool = True, warm: Warm | None = None,
+          changed: set[str] | None = None) -> BuildResult:
     """Build the site at `root` into `out` (default root/_site). BuildFailed lists every mistake;
     on any failure the previous output is left untouched. `incremental` reuses what the last
     build made from the same inputs (cache.py); the output is the same byte for byte. `warm`
-    (serve) keeps those caches in memory between the builds of one process."""
+    (serve) keeps those caches in memory between the builds of one process; with it, `changed`
+    (the paths the file watcher saw change since the last build, None if unknown) lets the posts
+    that are not among them be taken as they were, without looking at the files."""
     start = time.monotonic()
     config = load_config(root)
     out = (out or config.root / "_site").resolve()
@@ -65,7 +68,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     except SiteError as exc:
         raise BuildFailed([exc]) from None
     lap = _Laps()
-    memo = LoadMemo(config.root, warm) if incremental else None
+    memo = LoadMemo(config.root, warm, changed) if incremental else None
     lap("start")
     loaded = load_site(config, memo)                             # read + validate everything first
     lap("load")

@@ -94,6 +94,28 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 
 
+_NOT_IN_KEY = ("site", "config", "meta")
+"""site: tracked per attribute read; config: in every key already; meta: Renderer.meta makes it
+from the page's other context values and the config only, so it adds nothing to the key."""
+
+
+def key_inputs(context: dict[str, Any]) -> tuple[Any, ...]:
+    """The context values a page's key is made from, flat, for comparing with ==: a page whose
+    inputs compare equal to last time's has last time's key. Records that serve kept are the
+    very same objects, so the comparison is mostly identity checks done in C; a record made
+    again equal (a tag, a pager) compares by its fields, which is what its digest is made of."""
+    flat: list[Any] = []
+    for name, value in context.items():
+        if name in _NOT_IN_KEY:
+            continue
+        flat.append(name)
+        if type(value) is tuple or type(value) is list:
+            flat += (type(value), len(value), *value)
+        else:
+            flat.append(value)
+    return tuple(flat)
+
+
 def stable_repr(value: Any) -> str | None:
     """repr() when it is the same in every run; None when it shows an object address."""
     text = repr(value)
@@ -132,6 +154,12 @@ class Warm:
                 whose mtime, ctime, size and inode are unchanged is not read again
     pages       per output folder: the PageCache state its last build left (entries, template
                 references, the files in the folder)
+    page_keys   per output folder and page: the context its key was made from, and the key; a page
+                whose context holds the very same records as last time has the same key, which
+                is then not worked out again (most of a rebuild at 10,000 posts)
+    post_files  the post files the last load found, in order, and the folders that hold them: while
+    post_dirs   the watcher reports no file added or removed there, they are not walked again
+    search_rows each post's row of search.json, by the post record (search.py)
     The disk caches stay valid: the load cache is only ever missing records (it is content-keyed),
     and the page index of an output folder is written after every build that changed it.
     """
@@ -140,14 +168,20 @@ class Warm:
         self.records: dict[str, Any] | None = None
         self.file_keys: dict[str, tuple[tuple[Any, ...], str]] = {}
         self.pages: dict[str, dict[str, Any]] = {}
+        self.page_keys: dict[str, dict[str, tuple[Any, ...]]] = {}
+        self.post_files: list[Path] | None = None
+        self.search_rows: dict[int, tuple[Any, tuple[Any, ...]]] = {}
+        self.post_dirs: set[str] = set()
 
 
 class LoadMemo:
     """Parsed records by content key; `make` runs only on a miss."""
 
-    def __init__(self, root: Path, warm: Warm | None = None) -> None:
+    def __init__(self, root: Path, warm: Warm | None = None, changed: set[str] | None = None) -> None:
         self.path = root / CACHE_DIR / f"load-{CODE_VERSION[:16]}.pickle"
         self.warm = warm
+        self.changed = changed if warm is not None and warm.post_files is not None else None
+        """The paths the file watcher saw change since the last build of this process; None: unknown."""
         self.old = warm.records if warm is not None and warm.records is not None \
             else _read_pickle(self.path)
         self.cold = not self.old
@@ -176,6 +210,33 @@ class LoadMemo:
         if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_SECONDS * 1e9:
             return None
         return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev, *inputs)
+
+    def untouched_key(self, path: str, inputs: tuple[Any, ...]) -> str | None:
+        """The content key of a file the watcher says nobody touched since this process last read
+        it (and not racily: see signature), without asking the file system."""
+        if self.changed is None or path in self.changed:
+            return None
+        known = self.warm.file_keys.get(path)  # type: ignore[union-attr]
+        return known[1] if known is not None and known[0][5:] == inputs else None
+
+    def same_files(self, folder: Path) -> list[Path] | None:
+        """The files of `folder` the last load found, when the watcher saw none added or removed."""
+        if self.changed is None:
+            return None
+        known, dirs, inside = self.warm.post_files, self.warm.post_dirs, str(folder) + os.sep  # type: ignore[union-attr]
+        names = {str(p) for p in known}  # type: ignore[union-attr]
+        for path in self.changed:
+            if path in names:
+                if not os.path.isfile(path):
+                    return None                      # a post deleted (or moved away)
+            elif path in dirs or (path.startswith(inside) and os.path.exists(path)):
+                return None                          # a folder of posts gone, or a new file there
+        return known
+
+    def remember_files(self, files: list[Path]) -> None:
+        if self.warm is not None:
+            self.warm.post_files = files
+            self.warm.post_dirs = {str(p.parent) for p in files}
 
     def known_key(self, path: Path, signature: tuple[Any, ...] | None) -> str | None:
         """The content key of a file an earlier build of this process read, if it is untouched."""
@@ -292,6 +353,10 @@ class PageCache:
         """Seeded with the load keys of parsed records: a record is a pure function of its key."""
         self.hits = 0
         self.misses = 0
+        self.trust_files = warm is not None and str(self.path) in warm.pages
+        """This process wrote the output folder itself in its last build: its file list is the truth."""
+        self.key_memo = warm.page_keys.setdefault(str(self.path), {}) if warm is not None else None
+        self._deps_ok: dict[tuple[tuple[str, str], ...], bool] = {}
 
     def site_digest(self, attribute: str) -> str:
         if attribute not in self._site_digests:
@@ -328,17 +393,31 @@ class PageCache:
         self.new_refs[key] = self.refs[key]
         return self.refs[key]
 
-    def static_key(self, name: str, context: dict[str, Any]) -> str | None:
+    def static_key(self, name: str, context: dict[str, Any], path: str | None = None) -> str | None:
+        """The key of rendering `name` with `context`. With a Warm and the page's `path`, the last
+        build's key is reused when the template, config and every context value are the same."""
+        if self.key_memo is None or path is None:
+            return self._static_key(name, context)
+        try:
+            template = self.template_digest(name)
+        except jinja2.TemplateError:
+            return None
+        values = key_inputs(context)
+        known = self.key_memo.get(path)
+        if known is not None and known[:4] == (name, template, self.config_repr, values):
+            return known[4]  # type: ignore[no-any-return]
+        key = self._static_key(name, context)
+        self.key_memo[path] = (name, template, self.config_repr, values, key)
+        return key
+
+    def _static_key(self, name: str, context: dict[str, Any]) -> str | None:
         parts = [CODE_VERSION, self.config_repr, name]
         try:
             parts.append(self.template_digest(name))
         except jinja2.TemplateError:
             return None  # let the render raise the error properly
         for key in sorted(context):
-            if key in ("site", "config", "meta"):
-                # site: tracked per attribute; config: in the key already; meta: Renderer.meta
-                # makes it from the page's other context values and the config only, so it adds
-                # nothing to the key (and digesting its JSON-LD was most of a no-change build).
+            if key in _NOT_IN_KEY:
                 continue
             value_digest = self.value_digest(context[key])
             if value_digest is None:
@@ -388,9 +467,15 @@ class PageCache:
         entry = self.old.get(path)
         if key is None or entry is None or entry["key"] != key:
             return False
-        if any(self.site_digest(a) != d for a, d in entry["site"].items()):
-            return False
-        if not os.path.isfile(os.path.join(self.out, path)):
+        deps = entry["site"]
+        if deps:
+            reads = tuple(deps.items())     # pages share a handful of these: each checked once
+            ok = self._deps_ok.get(reads)
+            if ok is None:
+                ok = self._deps_ok[reads] = all(self.site_digest(a) == d for a, d in reads)
+            if not ok:
+                return False
+        if not self.trust_files and not os.path.isfile(os.path.join(self.out, path)):
             return False
         self.new[path] = entry
         self.hits += 1
@@ -403,6 +488,9 @@ class PageCache:
             self.new[path] = {"key": key, "site": deps}
 
     def save(self) -> None:
+        if self.key_memo is not None:
+            for gone in self.key_memo.keys() - self.new.keys():
+                del self.key_memo[gone]
         data = {"code": CODE_VERSION, "pages": self.new, "refs": self.new_refs, "files": sorted(self.files)}
         if self.warm is not None:
             before = self.warm.pages.get(str(self.path))

@@ -95,8 +95,13 @@ def load_posts(config: Config, errors: ErrorCollector,
     config_repr = repr(config)
     qualname = getattr(parse, "__qualname__", "")
     prefix = str(config.root).rstrip("/") + "/"
-    # Sorted as Paths sort (part by part), without Path.__lt__: that was most of a 10,000-post load.
-    for path in sorted(folder.rglob("*.md"), key=lambda p: p.parts) if folder.is_dir() else []:
+    files = memo.same_files(folder) if memo is not None else None
+    if files is None:
+        # Sorted as Paths sort (part by part), without Path.__lt__: that was most of a 10,000-post load.
+        files = sorted(folder.rglob("*.md"), key=lambda p: p.parts) if folder.is_dir() else []
+        if memo is not None:
+            memo.remember_files(files)
+    for path in files:
         text = str(path)
         rel = text[len(prefix):] if os.sep == "/" and text.startswith(prefix) else relative(path, config)
         slug = path.stem
@@ -114,8 +119,10 @@ def load_posts(config: Config, errors: ErrorCollector,
         key = None
         key_inputs = (qualname, rel, slug, config_repr)
         if memo is not None and not memo.cold:
-            signature = memo.signature(path, key_inputs)
-            key = memo.known_key(path, signature)
+            key = memo.untouched_key(text, key_inputs)
+            signature = memo.signature(path, key_inputs) if key is None else None
+            if key is None:
+                key = memo.known_key(path, signature)
             if key is None:
                 data = path.read_bytes()
                 key = memo.remember_key(path, signature, digest("post", *key_inputs, data))

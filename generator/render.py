@@ -128,7 +128,7 @@ class Renderer:
             with suppress(jinja2.TemplateError):   # the render reports it, naming the page
                 self.cache.template_digest(name)   # here, so that the parent keeps what it learns
         elif self.cache is not None:
-            key = self.cache.static_key(name, context)
+            key = self.cache.static_key(name, context, path)
             if self.cache.lookup(path, key):
                 return KEPT  # type: ignore[return-value]
         self.pending.append(_Job(path, name, rendering, context, key, meta))
@@ -373,5 +373,5 @@ def render_site(site: Site, env: jinja2.Environment, cache: PageCache | None = N
     out += [r.not_found(), *r.feeds()]
     # Its own inputs only: the index changes with the published posts, projects and pages.
     out.append(r.computed(INDEX_PATH, {"posts": site.posts, "projects": site.projects, "pages": site.pages},
-                          lambda: search_json(site)))
+                          lambda: search_json(site, cache.warm.search_rows if cache and cache.warm else None)))
     return r.finish(out)

@@ -45,15 +45,27 @@ def _headings(headings: tuple[Any, ...]) -> list[str]:
     return [h.text for h in headings if h.level in (2, 3)][:MAX_HEADINGS]
 
 
-def search_index(site: Site) -> dict[str, Any]:
-    """The index as data: posts newest first, then projects in card order, then pages."""
+def _post_row(post: Any) -> tuple[Any, ...]:
+    return (post.url, post.title, post.date_iso, post.summary, post.tags, _headings(post.headings))
+
+
+def search_index(site: Site, rows: dict[int, tuple[Any, tuple[Any, ...]]] | None = None) -> dict[str, Any]:
+    """The index as data: posts newest first, then projects in card order, then pages. `rows`
+    (serve's, kept between rebuilds) holds each post's part of it, by the post record."""
     tags = _Tags()
     docs: list[list[Any]] = []
+    made: dict[int, tuple[Any, tuple[Any, ...]]] = {}
     for post in site.posts:
         if post.is_draft:
             continue
-        docs.append([post.url, "note", post.title, post.date_iso, post.summary,
-                     tags.refs(post.tags), _headings(post.headings)])
+        known = rows.get(id(post)) if rows is not None else None
+        row = known[1] if known is not None and known[0] is post else _post_row(post)
+        made[id(post)] = (post, row)    # holds the post, so its id is not reused meanwhile
+        url, title, date, summary, post_tags, headings = row
+        docs.append([url, "note", title, date, summary, tags.refs(post_tags), headings])
+    if rows is not None:
+        rows.clear()
+        rows.update(made)
     for project in site.projects:
         summary = project.tagline + (" · " + ", ".join(project.stack) if project.stack else "")
         docs.append([project.url, "project", project.title, "", summary, tags.refs(project.tags),
@@ -63,6 +75,6 @@ def search_index(site: Site) -> dict[str, Any]:
     return {"v": 1, "fields": FIELDS, "tags": tags.names, "docs": docs}
 
 
-def search_json(site: Site) -> str:
+def search_json(site: Site, rows: dict[int, tuple[Any, tuple[Any, ...]]] | None = None) -> str:
     """search.json's text: the script that reads it is a static file."""
-    return json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(search_index(site, rows), ensure_ascii=False, separators=(",", ":")) + "\n"

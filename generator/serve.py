@@ -9,6 +9,7 @@ last good site keeps being served, with the errors laid over it until a build wo
 """
 from __future__ import annotations
 
+import gc
 import logging
 import mimetypes
 import threading
@@ -195,10 +196,12 @@ def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int 
     lock = threading.Lock()
     warm = Warm()  # the caches, kept in memory from one rebuild to the next (cache.py)
 
-    def rebuild() -> None:
+    def rebuild(changed: set[str] | None = None) -> None:
         with lock:
+            first = warm.records is None
+            gc.disable()  # a full collection over 10,000 posts' records is 100-300 ms, at random
             try:
-                result = build(root, out, drafts=drafts, proofs=proofs, warm=warm)
+                result = build(root, out, drafts=drafts, proofs=proofs, warm=warm, changed=changed)
             except BuildFailed as exc:
                 state.publish(exc.errors)
                 reporter.failed(exc.errors)
@@ -210,6 +213,13 @@ def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int 
             else:
                 state.publish(None)
                 reporter.built(result)
+            finally:
+                gc.enable()
+            if first and warm.records is not None:
+                # What the first build loaded lives as long as the server: the collector need
+                # not walk it again (records are acyclic; refcounting frees replaced ones).
+                gc.collect()
+                gc.freeze()
 
     rebuild()
     server = LiveServer((host, port), out, state)

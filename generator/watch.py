@@ -7,9 +7,10 @@ calls the rebuild once; changes that arrive while a rebuild runs cause exactly o
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -42,12 +43,16 @@ def is_source(path: Path, root: Path) -> bool:
 
 
 class Debouncer:
-    """Calls `action` in its own thread once the pokes have stopped for `quiet` seconds."""
+    """Calls `action(changed)` in its own thread once the pokes have stopped for `quiet` seconds.
+    `changed` is the set of paths the pokes named since the last call, or None when some poke
+    could not say (then everything must be looked at)."""
 
-    def __init__(self, action: Callable[[], None], quiet: float = 0.1) -> None:
+    def __init__(self, action: Callable[[set[str] | None], None], quiet: float = 0.05) -> None:
         self.action = action
         self.quiet = quiet
         self._last = 0.0
+        self._changed: set[str] | None = set()
+        self._lock = threading.Lock()
         self._pending = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="shiplog-rebuild", daemon=True)
@@ -55,7 +60,12 @@ class Debouncer:
     def start(self) -> None:
         self._thread.start()
 
-    def poke(self) -> None:
+    def poke(self, paths: Iterable[str] | None = None) -> None:
+        with self._lock:
+            if paths is None:
+                self._changed = None
+            elif self._changed is not None:
+                self._changed.update(paths)
         self._last = time.monotonic()
         self._pending.set()
 
@@ -72,10 +82,12 @@ class Debouncer:
             while (wait := self._last + self.quiet - time.monotonic()) > 0:
                 time.sleep(wait)
             # Clear before building: a save during the build sets it again -> one more rebuild.
-            self._pending.clear()
+            with self._lock:
+                self._pending.clear()
+                changed, self._changed = self._changed, set()
             if self._stop.is_set():
                 return
-            self.action()
+            self.action(changed)
 
 
 class _Handler(FileSystemEventHandler):
@@ -89,16 +101,16 @@ class _Handler(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type in ("created", "moved"):
             self.watcher.watch_new_folder(Path(str(getattr(event, "dest_path", "") or event.src_path)))
-        paths = [event.src_path, getattr(event, "dest_path", "")]
-        if any(p and is_source(Path(str(p)), self.root) for p in paths):
+        paths = [os.path.normpath(str(p)) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        if any(is_source(Path(p), self.root) for p in paths):
             log.debug("change: %s %s", event.event_type, event.src_path)
-            self.debouncer.poke()
+            self.debouncer.poke(paths)
 
 
 class Watcher:
     """watchdog on content/, templates/, projects/, static/ and site.yaml (not on .venv or _site)."""
 
-    def __init__(self, root: Path, on_change: Callable[[], None], quiet: float = 0.1) -> None:
+    def __init__(self, root: Path, on_change: Callable[[set[str] | None], None], quiet: float = 0.05) -> None:
         self.root = root.resolve()
         self.debouncer = Debouncer(on_change, quiet)
         self.observer = Observer()

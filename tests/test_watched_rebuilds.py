@@ -1,0 +1,139 @@
+"""serve's rebuilds told which paths changed (the watcher's events): posts not among them are
+taken as they were without looking at the files, and every kind of change still ends in the
+output a clean build makes."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.cache import RACY_SECONDS, Warm
+from generator.watch import Debouncer
+from sitekit import SITES, tree
+
+IGNORE = shutil.ignore_patterns(".shiplog-cache", "_site", "__pycache__")
+
+NEW_POST = """---
+title: Written while serving
+date: 2026-06-01
+tags: [Testing]
+summary: A post added while the server runs.
+---
+A new post, found because the watcher said a new file appeared.
+"""
+
+
+class Served:
+    """A site built as `shiplog serve` builds it: one Warm across builds, paths handed in."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.root = tmp_path / "site"
+        shutil.copytree(SITES / "basic", self.root, ignore=IGNORE)
+        self.out = tmp_path / "serve"
+        self.clean = tmp_path / "clean"
+        self.warm = Warm()
+        self.build(None)
+        self.age_sources()
+
+    def age_sources(self) -> None:
+        """Files written in the last RACY_SECONDS are always read again; age them so that a
+        rebuild trusts what it knows (as it does for files saved a while ago)."""
+        old = time.time() - 10 * RACY_SECONDS
+        for path in (self.root / "content").rglob("*"):
+            os.utime(path, (old, old))
+        # ctime cannot be set back: wait it out instead.
+        time.sleep(RACY_SECONDS + 0.1)
+
+    def build(self, changed: set[str] | None) -> None:
+        build(self.root, self.out, warm=self.warm, changed=changed)
+
+    def post(self, name: str) -> Path:
+        return self.root / "content" / "posts" / name
+
+    def matches_a_clean_build(self) -> None:
+        build(self.root, self.clean, incremental=False)
+        got, want = tree(self.out), tree(self.clean)
+        assert sorted(got) == sorted(want)
+        assert [p for p in want if got[p] != want[p]] == []
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Served:
+    return Served(tmp_path)
+
+
+def test_an_edited_post_named_by_the_watcher_is_read_again(served: Served) -> None:
+    post = served.post("oldest.md")
+    post.write_text(post.read_text().replace("Hello, world.", "Hello, watcher."))
+    served.build({str(post)})
+    assert "Hello, watcher." in (served.out / "notes/oldest/index.html").read_text()
+    served.matches_a_clean_build()
+
+
+def test_a_save_by_rename_over_the_post_is_read_again(served: Served) -> None:
+    post = served.post("oldest.md")
+    scratch = post.with_name(".oldest.md.swp")
+    scratch.write_text(post.read_text().replace("Hello, world.", "Hello, rename."))
+    os.replace(scratch, post)
+    served.build({str(scratch), str(post)})
+    assert "Hello, rename." in (served.out / "notes/oldest/index.html").read_text()
+    served.matches_a_clean_build()
+
+
+def test_new_and_deleted_posts_are_found(served: Served) -> None:
+    new = served.post("while-serving.md")
+    new.write_text(NEW_POST)
+    served.build({str(new)})
+    assert (served.out / "notes/while-serving/index.html").is_file()
+    served.matches_a_clean_build()
+    new.unlink()
+    served.build({str(new)})
+    assert not (served.out / "notes/while-serving").exists()
+    served.matches_a_clean_build()
+
+
+def test_a_folder_of_posts_moved_away_takes_its_posts(served: Served) -> None:
+    folder = served.post("series")
+    folder.mkdir()
+    (folder / "part-one.md").write_text(NEW_POST.replace("while serving", "in a series"))
+    served.build({str(folder), str(folder / "part-one.md")})
+    assert (served.out / "notes/part-one/index.html").is_file()
+    shutil.move(str(folder), str(served.root / "elsewhere"))
+    served.build({str(folder)})       # inotify reports only the folder itself
+    assert not (served.out / "notes/part-one").exists()
+    served.matches_a_clean_build()
+
+
+def test_site_yaml_changes_every_post_key_even_if_no_post_is_named(served: Served) -> None:
+    config = served.root / "site.yaml"
+    config.write_text(config.read_text().replace("wpm: 200", "wpm: 100"))
+    served.build({str(config)})
+    served.matches_a_clean_build()                  # every reading time worked out again
+
+
+def test_the_debouncer_hands_over_the_paths_of_one_burst() -> None:
+    calls: list[set[str] | None] = []
+    done = threading.Event()
+
+    def action(changed: set[str] | None) -> None:
+        calls.append(changed)
+        done.set()
+
+    debouncer = Debouncer(action, quiet=0.05)
+    debouncer.start()
+    try:
+        debouncer.poke(["/s/a.md"])
+        debouncer.poke(["/s/.a.md.swp", "/s/a.md"])
+        assert done.wait(5)
+        done.clear()
+        debouncer.poke(["/s/b.md"])
+        debouncer.poke(None)              # a change the watcher cannot name: look at everything
+        assert done.wait(5)
+    finally:
+        debouncer.stop()
+    assert calls == [{"/s/a.md", "/s/.a.md.swp"}, None]
