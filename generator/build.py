@@ -32,6 +32,8 @@ class BuildResult:
     rendered: int = 0
     """Template outputs rendered by this build; the rest came unchanged from the cache."""
     reused: int = 0
+    written: frozenset[str] = frozenset()
+    """Every file this build put in `out` (pages and static files), relative to it."""
 
 
 class _Laps:
@@ -109,7 +111,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
         seconds = time.monotonic() - start
         rendered, reused = (pages.misses, pages.hits) if pages else (len(outputs), 0)
         log.info("built %d files in %.2fs (%d rendered, %d reused)", files, seconds, rendered, reused)
-        return BuildResult(site, out, files, seconds, rendered, reused)
+        return BuildResult(site, out, files, seconds, rendered, reused, frozenset(written))
     finally:
         if memo is not None:
             memo.wait()                                          # the load cache is on disk

@@ -31,9 +31,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
 import inspect
-import importlib.metadata
 import logging
 import os
 import pickle
@@ -47,14 +45,13 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
+from .cachebase import CACHE_DIR, CODE_VERSION, RACY_SECONDS, digest, page_index_path
 from .model import Site
 
 log = logging.getLogger(__name__)
 
-CACHE_DIR = ".shiplog-cache/render"
 _PLAIN = (str, int, float, bool, type(None), dt.date, Path)
 KEEP_PAGE_INDEXES = 4
-RACY_SECONDS = 2
 
 
 @functools.cache
@@ -67,31 +64,6 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml")
-
-
-def digest(*parts: str | bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode() if isinstance(part, str) else part)
-        h.update(b"\0")
-    return h.hexdigest()[:32]
-
-
-def _code_version() -> str:
-    here = Path(__file__).resolve().parent
-    parts: list[str | bytes] = []
-    for path in sorted(here.glob("*.py")):
-        parts += [path.name, path.read_bytes()]
-    for name in _LIBRARIES:
-        try:
-            parts.append(f"{name}=={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            parts.append(name)
-    return digest(*parts)
-
-
-CODE_VERSION = _code_version()
 
 
 _NOT_IN_KEY = ("site", "config", "meta")
@@ -329,7 +301,7 @@ class PageCache:
 
     def __init__(self, root: Path, out: Path, site: Site, env: jinja2.Environment,
                  record_keys: dict[int, tuple[Any, str]] | None = None, warm: Warm | None = None) -> None:
-        self.path = root / CACHE_DIR / f"pages-{digest(str(out.resolve()))[:16]}.pickle"
+        self.path = page_index_path(root, out)
         self.warm = warm
         stored = warm.pages.get(str(self.path)) if warm is not None else None
         if stored is None:

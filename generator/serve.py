@@ -23,14 +23,13 @@ from urllib.parse import unquote, urlsplit
 
 from .build import BuildResult, build
 from .cache import Warm
+from .cachebase import SERVE_DIR
 from .errors import BuildFailed, SiteError
 from .livereload import EVENTS_PATH, error_page, event_data, inject
 from .watch import Watcher
 
 log = logging.getLogger(__name__)
 
-SERVE_DIR = ".shiplog-cache/serve"
-"""Where serve builds by default: never _site/, so drafts shown while writing are never deployed."""
 KEEPALIVE_SECONDS = 15.0
 
 

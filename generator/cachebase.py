@@ -1,0 +1,52 @@
+"""What the caches share and what `shiplog build`'s up-to-date check needs before anything heavy is
+imported (no jinja2, markdown-it-py, Pygments or YAML here): where the caches live, the digest,
+the generator's code version and the racy-clean window."""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+from pathlib import Path
+
+CACHE_DIR = ".shiplog-cache/render"
+SERVE_DIR = ".shiplog-cache/serve"
+"""Where serve builds by default: never _site/, so drafts shown while writing are never deployed."""
+RACY_SECONDS = 2
+"""A file changed this close to when its signature was taken may change again within the file
+system's clock tick, leaving mtime, ctime and size as they were (git's "racily clean" rule)."""
+_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml")
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()[:32]
+
+
+def _code_version() -> str:
+    here = Path(__file__).resolve().parent
+    parts: list[str | bytes] = []
+    for path in sorted(here.glob("*.py")):
+        parts += [path.name, path.read_bytes()]
+    for name in _LIBRARIES:
+        try:
+            parts.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(name)
+    return digest(*parts)
+
+
+CODE_VERSION = _code_version()
+"""generator/*.py and the versions of the libraries that shape the output: changing shiplog
+itself invalidates every cache."""
+
+
+def out_digest(out: Path) -> str:
+    """Names the files kept per output folder (page index, up-to-date manifest)."""
+    return digest(str(out.resolve()))[:16]
+
+
+def page_index_path(root: Path, out: Path) -> Path:
+    """PageCache's file for one output folder: rewritten by every build into it that changed it."""
+    return root / CACHE_DIR / f"pages-{out_digest(out)}.pickle"

@@ -1,0 +1,180 @@
+"""`shiplog build` with nothing changed: answered from the last build's manifest, by stat() alone,
+before jinja2, markdown-it-py, Pygments or YAML are imported.
+
+After each successful incremental build the CLI writes .shiplog-cache/render/uptodate-<out>.pickle:
+
+    options   site folder, output folder, drafts, proofs, SOURCE_DATE_EPOCH, Python, CODE_VERSION
+    inputs    the stat signature of every file the build could read (site.yaml, content/, the
+              project folders with a card, the site's and the theme's templates and static files,
+              the proof cache) and of every folder walked to find them (adding, removing or
+              renaming a file changes its folder's mtime), or None for one that did not exist
+    taken_ns  when `inputs` was taken: BEFORE the build read anything, so an edit racing the build
+              shows as a change. An input changed within RACY_SECONDS of it is not trusted: a
+              second change within the file system's clock tick could leave its signature as it was
+    outputs   the signature of every file the build left in the output folder, and of its page
+              index (any other build into that folder rewrites it)
+    summary   what the CLI printed
+
+A build whose options match, and whose every input and output still has its signature, would make
+the same files again (the output is a function of those inputs), so it prints the summary and
+stops. Anything else - no manifest, an unreadable one, any difference, an input this module cannot
+watch (a symlinked folder) - falls through to the normal build, which then writes a new manifest.
+The CLI deletes the manifest before every build, so a failed or interrupted one leaves none.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .cachebase import CACHE_DIR, CODE_VERSION, RACY_SECONDS, out_digest, page_index_path
+
+FORMAT = 1
+KEEP_MANIFESTS = 4
+_SKIP_IN_PROJECTS = frozenset({"__pycache__", ".pytest_cache"})
+"""Folders nothing reads (load.project_key and proofs.module_files leave them out)."""
+
+Signature = tuple[int, int, int, int, int]
+
+
+class Unwatchable(Exception):
+    """An input the manifest cannot see change by stat() alone."""
+
+
+def manifest_path(root: Path, out: Path) -> Path:
+    return root / CACHE_DIR / f"uptodate-{out_digest(out)}.pickle"
+
+
+def options(root: Path, out: Path, drafts: bool, proofs: bool) -> dict[str, Any]:
+    """Everything besides the files that decides what a build makes."""
+    return {"root": str(root.resolve()), "out": str(out.resolve()), "drafts": drafts,
+            "proofs": proofs, "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+            "python": sys.version, "code": CODE_VERSION}
+
+
+def signature(path: str) -> Signature | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
+def _walk(folder: str, found: dict[str, Signature | None], skip: frozenset[str] = frozenset()) -> None:
+    """Record `folder`, and every file and folder under it."""
+    found[folder] = signature(folder)
+    if found[folder] is None:
+        return
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in skip:
+                    _walk(entry.path, found, skip)
+            elif entry.is_symlink() and os.path.isdir(entry.path):
+                raise Unwatchable(entry.path)
+            else:
+                found[entry.path] = signature(entry.path)
+
+
+def snapshot(root: Path) -> tuple[dict[str, Signature | None], int] | None:
+    """The signatures of everything a build of `root` can read, and when they were taken;
+    None when some input cannot be watched this way."""
+    from .templates import THEME_DIR  # the slow path: the build imports it anyway
+
+    root = root.resolve()
+    taken_ns = time.time_ns()
+    found: dict[str, Signature | None] = {}
+    try:
+        found[str(root / "site.yaml")] = signature(str(root / "site.yaml"))
+        trees = [root / "content", root / "templates", root / "static", THEME_DIR,
+                 root / ".shiplog-cache" / "proofs"]
+        for tree in dict.fromkeys(str(t.resolve()) for t in trees):
+            _walk(tree, found)
+        projects = str(root / "projects")
+        found[projects] = signature(projects)
+        if found[projects] is not None:
+            with os.scandir(projects) as entries:
+                for entry in entries:
+                    if entry.is_symlink() and os.path.isdir(entry.path):
+                        raise Unwatchable(entry.path)
+                    if not entry.is_dir(follow_symlinks=False):
+                        continue                        # no card can be in it
+                    if os.path.lexists(os.path.join(entry.path, "card.yaml")):
+                        _walk(entry.path, found, _SKIP_IN_PROJECTS)
+                    else:
+                        found[entry.path] = signature(entry.path)  # a card added changes this
+    except (Unwatchable, OSError):
+        return None
+    return found, taken_ns
+
+
+def record(root: Path, out: Path, opts: dict[str, Any], taken: tuple[dict[str, Signature | None], int],
+           written: set[str] | frozenset[str], summary: dict[str, int]) -> None:
+    """Write the manifest of a build that just succeeded; nothing if an output is unaccounted for."""
+    out = out.resolve()
+    prefix = str(out) + os.sep
+    outputs = {prefix + rel: signature(prefix + rel) for rel in sorted(written)}
+    index = str(page_index_path(root.resolve(), out))
+    outputs[index] = signature(index)
+    if None in outputs.values():
+        return
+    inputs, taken_ns = taken
+    data = {"format": FORMAT, "options": opts, "inputs": inputs, "taken_ns": taken_ns,
+            "outputs": outputs, "summary": summary}
+    path = manifest_path(root.resolve(), out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    # One per output folder; builds into temporary folders would otherwise pile up.
+    manifests = sorted(path.parent.glob("uptodate-*.pickle"), key=_mtime, reverse=True)
+    for old in manifests[KEEP_MANIFESTS:]:
+        old.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> int:
+    found = signature(str(path))
+    return found[0] if found else 0
+
+
+def forget(root: Path, out: Path) -> None:
+    """Before a build: whatever happens next, the old manifest no longer speaks for the folder."""
+    try:
+        manifest_path(root.resolve(), out).unlink()
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+
+
+def check(root: Path, out: Path, opts: dict[str, Any]) -> tuple[dict[str, int] | None, str]:
+    """(the last build's summary, "up to date") when building again would change nothing,
+    else (None, why not)."""
+    path = manifest_path(root.resolve(), out)
+    try:
+        with path.open("rb") as f:
+            data = pickle.load(f)
+        if data["format"] != FORMAT:
+            return None, "the manifest is from another version"
+        recorded_options, inputs, outputs = data["options"], data["inputs"], data["outputs"]
+        racy_ns = data["taken_ns"] - RACY_SECONDS * 1_000_000_000
+        summary = data["summary"]
+    except FileNotFoundError:
+        return None, "no manifest of a previous build"
+    except Exception as exc:  # a manifest is only a speed-up: a bad one means a normal build
+        return None, f"unreadable manifest {path}: {exc!r}"
+    if recorded_options != opts:
+        changed = sorted(k for k in opts.keys() | recorded_options.keys()
+                         if opts.get(k) != recorded_options.get(k))
+        return None, f"options changed: {', '.join(changed)}"
+    for name, recorded in inputs.items():
+        if signature(name) != recorded:
+            return None, f"changed: {name}"
+        if recorded is not None and max(recorded[0], recorded[1]) >= racy_ns:
+            return None, f"changed too close to the last build to trust its timestamps: {name}"
+    for name, recorded in outputs.items():
+        if signature(name) != recorded:
+            return None, f"output changed or missing: {name}"
+    return summary, "up to date"
