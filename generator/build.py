@@ -18,7 +18,7 @@ from .output import check_output_dir, make_stage, write_site
 from .proofs import prove_all
 from .render import render_site
 from .site import assemble
-from .templates import THEME_DIR, make_env
+from .templates import THEME_DIR, make_env, templates_state
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,8 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
         loaded = type(loaded)(loaded.posts, loaded.pages,
                               prove_all(config.root, loaded.projects, run=proofs))
         site = assemble(config, loaded, with_drafts=drafts)         # pure
-        env = make_env(config)
+        env = warm.environment(templates_state(config), lambda: make_env(config)) if warm is not None \
+            else make_env(config)
         pages = None
         if incremental:
             # Compiling templates is most of a small rebuild; Jinja checks each source's checksum.

@@ -131,7 +131,9 @@ class Warm:
                 is then not worked out again (most of a rebuild at 10,000 posts)
     post_files  the post files the last load found, in order, and the folders that hold them: while
     post_dirs   the watcher reports no file added or removed there, they are not walked again
-    search_rows each post's row of search.json, by the post record (search.py)
+    search_rows each post's document in search.json, by the post record (search.py)
+    site_digests  the digest of each site attribute pages read, with the value it was made from
+    env         the Jinja environment, while the config and the template files are unchanged
     The disk caches stay valid: the load cache is only ever missing records (it is content-keyed),
     and the page index of an output folder is written after every build that changed it.
     """
@@ -142,7 +144,16 @@ class Warm:
         self.pages: dict[str, dict[str, Any]] = {}
         self.page_keys: dict[str, dict[str, tuple[Any, ...]]] = {}
         self.post_files: list[Path] | None = None
-        self.search_rows: dict[int, tuple[Any, tuple[Any, ...]]] = {}
+        self.search_rows: dict[int, tuple[Any, list[int], str]] = {}
+        self.site_digests: dict[str, tuple[Any, str]] = {}
+        self.env: tuple[Any, jinja2.Environment] | None = None
+
+    def environment(self, state: Any, make: Callable[[], jinja2.Environment]) -> jinja2.Environment:
+        """The last build's Jinja environment while `state` (the config and every template file's
+        signature) is the same: its templates are loaded already, which was a third of a rebuild."""
+        if self.env is None or self.env[0] != state:
+            self.env = (state, make())
+        return self.env[1]
         self.post_dirs: set[str] = set()
 
 
@@ -335,7 +346,14 @@ class PageCache:
             value = getattr(self.site, attribute, None)
             if inspect.ismethod(value):  # site.project(...), site.posts_for_project(...)
                 value = self.site
-            self._site_digests[attribute] = self.value_digest(value) or "uncacheable"
+            known = self.warm.site_digests.get(attribute) if self.warm is not None else None
+            if known is not None and type(known[0]) is type(value) and known[0] == value:
+                result = known[1]    # equal to last build's: mostly identity checks on kept records
+            else:
+                result = self.value_digest(value) or "uncacheable"
+                if self.warm is not None:
+                    self.warm.site_digests[attribute] = (value, result)
+            self._site_digests[attribute] = result
         return self._site_digests[attribute]
 
     def template_digest(self, name: str) -> str:
@@ -382,6 +400,19 @@ class PageCache:
         self.key_memo[path] = (name, template, self.config_repr, values, key)
         return key
 
+    def kept(self, path: str, name: str, context: dict[str, Any]) -> bool:
+        """With a Warm: the page is as the last build left it, judged from its context values
+        alone (the same records as last time), before anything else about it is made."""
+        known = self.key_memo.get(path) if self.key_memo is not None else None
+        if known is None or known[0] != name or known[3] != key_inputs(context) or known[2] != self.config_repr:
+            return False
+        try:
+            if known[1] != self.template_digest(name):
+                return False
+        except jinja2.TemplateError:
+            return False
+        return self.lookup(path, known[4])
+
     def _static_key(self, name: str, context: dict[str, Any]) -> str | None:
         parts = [CODE_VERSION, self.config_repr, name]
         try:
@@ -423,7 +454,11 @@ class PageCache:
             parts = [type(value).__qualname__, *(self.value_digest(getattr(value, name))
                                                  for name in _field_names(type(value)))]
         elif isinstance(value, (tuple, list)):
-            parts = [type(value).__name__, *(self.value_digest(item) for item in value)]
+            parts = [type(value).__name__]
+            memo = self._value_digests
+            for item in value:      # mostly records digested already: no call for those
+                seen = memo.get(id(item))
+                parts.append(seen[1] if seen is not None and seen[0] is item else self.value_digest(item))
         elif isinstance(value, dict):
             parts = ["dict"]
             for k, v in value.items():  # in order, as repr and Jinja's loops see them

@@ -250,6 +250,7 @@ def count_prose_words(body: str) -> int:
     return measure.words
 
 
+@functools.cache
 def pygments_css(light: str = "friendly", dark: str = "github-dark") -> str:
     """Syntax colours for both schemes, chosen by prefers-color-scheme."""
     light_css = HtmlFormatter(style=light).get_style_defs(".highlight")

@@ -219,6 +219,8 @@ class Site:
     """slug -> (older post, newer post) for previous/next links."""
 
     def project(self, slug: str | None) -> Project | None:
+        if slug is None:
+            return None
         return next((p for p in self.projects if p.slug == slug), None)
 
     def posts_for_project(self, slug: str) -> tuple[Post, ...]:

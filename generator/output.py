@@ -160,9 +160,9 @@ def _update_in_place(outputs: list[Output], out: Path, stage: Path, statics: dic
                 _replace_file(dest, data)
                 shutil.copystat(source, dest)
     for output in outputs:
-        dest = _fresh_destination(base, output.path)
-        if output.text is KEPT:
+        if output.text is KEPT:      # most of a rebuild: the file in place is this page already
             continue
+        dest = _fresh_destination(base, output.path)
         if output.text is STAGED:
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             os.replace(_fresh_destination(staged, output.path), dest)

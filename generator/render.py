@@ -193,6 +193,8 @@ class Renderer:
 
     def page(self, name: str, url: str, rendering: str, meta: MetaOf, **context: Any) -> Output:
         path = page_path(url) if not url.endswith(".html") else url.lstrip("/")
+        if self.cache is not None and self.cache.kept(path, name, context):
+            return Output(path, KEPT)  # type: ignore[arg-type]
         text = self.render(path, name, rendering, dict(site=self.site, config=self.config, **context), meta)
         return Output(path, text)
 
@@ -227,6 +229,12 @@ class Renderer:
         return out
 
     def post(self, post: Post) -> Output:
+        older, newer = self.site.neighbours.get(post.slug, (None, None))
+        context = {"post": post, "older": older, "newer": newer, "project": self.site.project(post.project)}
+        path = page_path(post.url)
+        if self.cache is not None and self.cache.kept(path, "post.html", context):
+            return Output(path, KEPT)  # type: ignore[arg-type]   # most posts of a rebuild: nothing else to make
+
         def jsonld() -> dict[str, Any]:
             data: dict[str, Any] = {
                 "@context": "https://schema.org", "@type": "BlogPosting", "headline": post.title,
@@ -240,9 +248,7 @@ class Renderer:
 
         meta = self.meta(post.title, post.summary, post.url, og_type="article", jsonld=jsonld,
                          noindex=post.is_draft)
-        older, newer = self.site.neighbours.get(post.slug, (None, None))
-        return self.page("post.html", post.url, post.source, meta, post=post, older=older,
-                         newer=newer, project=self.site.project(post.project))
+        return self.page("post.html", post.url, post.source, meta, **context)
 
     def projects_index(self) -> list[Output]:
         meta = self.meta("Projects", "Every project on this site, with the figures its code produced.",

@@ -45,36 +45,36 @@ def _headings(headings: tuple[Any, ...]) -> list[str]:
     return [h.text for h in headings if h.level in (2, 3)][:MAX_HEADINGS]
 
 
-def _post_row(post: Any) -> tuple[Any, ...]:
-    return (post.url, post.title, post.date_iso, post.summary, post.tags, _headings(post.headings))
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def search_index(site: Site, rows: dict[int, tuple[Any, tuple[Any, ...]]] | None = None) -> dict[str, Any]:
-    """The index as data: posts newest first, then projects in card order, then pages. `rows`
-    (serve's, kept between rebuilds) holds each post's part of it, by the post record."""
+def search_json(site: Site, rows: dict[int, tuple[Any, list[int], str]] | None = None) -> str:
+    """search.json's text, one document at a time. `rows` (serve's, kept between rebuilds) holds
+    each post's document text by the post record: a rebuild after one edit encodes one post."""
     tags = _Tags()
-    docs: list[list[Any]] = []
-    made: dict[int, tuple[Any, tuple[Any, ...]]] = {}
+    docs: list[str] = []
+    made: dict[int, tuple[Any, list[int], str]] = {}
     for post in site.posts:
         if post.is_draft:
             continue
+        refs = tags.refs(post.tags)
         known = rows.get(id(post)) if rows is not None else None
-        row = known[1] if known is not None and known[0] is post else _post_row(post)
-        made[id(post)] = (post, row)    # holds the post, so its id is not reused meanwhile
-        url, title, date, summary, post_tags, headings = row
-        docs.append([url, "note", title, date, summary, tags.refs(post_tags), headings])
+        if known is not None and known[0] is post and known[1] == refs:
+            text = known[2]
+        else:
+            text = _dumps([post.url, "note", post.title, post.date_iso, post.summary, refs,
+                           _headings(post.headings)])
+        made[id(post)] = (post, refs, text)  # holds the post, so its id is not reused meanwhile
+        docs.append(text)
     if rows is not None:
         rows.clear()
         rows.update(made)
     for project in site.projects:
         summary = project.tagline + (" · " + ", ".join(project.stack) if project.stack else "")
-        docs.append([project.url, "project", project.title, "", summary, tags.refs(project.tags),
-                     [s.label for s in project.sections][:MAX_HEADINGS]])
+        docs.append(_dumps([project.url, "project", project.title, "", summary, tags.refs(project.tags),
+                            [s.label for s in project.sections][:MAX_HEADINGS]]))
     for page in site.pages:
-        docs.append([page.url, "page", page.title, "", page.summary, [], _headings(page.headings)])
-    return {"v": 1, "fields": FIELDS, "tags": tags.names, "docs": docs}
-
-
-def search_json(site: Site, rows: dict[int, tuple[Any, tuple[Any, ...]]] | None = None) -> str:
-    """search.json's text: the script that reads it is a static file."""
-    return json.dumps(search_index(site, rows), ensure_ascii=False, separators=(",", ":")) + "\n"
+        docs.append(_dumps([page.url, "page", page.title, "", page.summary, [], _headings(page.headings)]))
+    return (f'{{"v":1,"fields":{_dumps(FIELDS)},"tags":{_dumps(tags.names)},"docs":['
+            + ",".join(docs) + "]}\n")

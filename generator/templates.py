@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from .cachebase import RACY_SECONDS
 from .config import Config
 from .errors import SiteError
 
@@ -33,6 +35,21 @@ def make_env(config: Config) -> jinja2.Environment:
     )
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
+
+
+def templates_state(config: Config) -> tuple[Any, ...]:
+    """What an environment's loaded templates depend on: the config and every template file's
+    path, size and times (a file added to the site's templates/ overrides the theme's)."""
+    files: list[Any] = []
+    recent = time.time_ns() - RACY_SECONDS * 10**9
+    for folder in template_dirs(config):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                st = path.stat()
+                files.append((str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+                if max(st.st_mtime_ns, st.st_ctime_ns) > recent:
+                    files.append(object())  # written just now: a second write could look the same
+    return repr(config), tuple(files)
 
 
 def _rel(filename: str | None, config: Config) -> str:

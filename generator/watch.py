@@ -23,6 +23,9 @@ WATCHED_FILES = ("site.yaml",)
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".git", "node_modules", ".mypy_cache"}
 # Opening or reading a file is not a change: the build itself reads every source.
 IGNORED_EVENTS = {"opened", "closed_no_write"}
+QUIET_SECONDS = 0.025
+"""An editor's save (truncate and write, or write a temp file and rename it) is a burst of events
+a few milliseconds long; the rebuild waits this long after the last one."""
 
 
 def is_source(path: Path, root: Path) -> bool:
@@ -47,7 +50,7 @@ class Debouncer:
     `changed` is the set of paths the pokes named since the last call, or None when some poke
     could not say (then everything must be looked at)."""
 
-    def __init__(self, action: Callable[[set[str] | None], None], quiet: float = 0.05) -> None:
+    def __init__(self, action: Callable[[set[str] | None], None], quiet: float = QUIET_SECONDS) -> None:
         self.action = action
         self.quiet = quiet
         self._last = 0.0
@@ -110,7 +113,7 @@ class _Handler(FileSystemEventHandler):
 class Watcher:
     """watchdog on content/, templates/, projects/, static/ and site.yaml (not on .venv or _site)."""
 
-    def __init__(self, root: Path, on_change: Callable[[set[str] | None], None], quiet: float = 0.05) -> None:
+    def __init__(self, root: Path, on_change: Callable[[set[str] | None], None], quiet: float = QUIET_SECONDS) -> None:
         self.root = root.resolve()
         self.debouncer = Debouncer(on_change, quiet)
         self.observer = Observer()
