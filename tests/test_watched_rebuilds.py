@@ -137,3 +137,16 @@ def test_the_debouncer_hands_over_the_paths_of_one_burst() -> None:
     finally:
         debouncer.stop()
     assert calls == [{"/s/a.md", "/s/.a.md.swp"}, None]
+
+
+def test_templates_added_and_edited_while_serving_are_used(served: Served) -> None:
+    """serve keeps its Jinja environment between rebuilds; a template the site adds (over the
+    theme's) or edits, even twice in a row, must still be the one rendered."""
+    template = served.root / "templates" / "post.html"
+    template.parent.mkdir()
+    theme = (Path(__file__).resolve().parents[1] / "templates" / "post.html").read_text()
+    for n in (1, 2, 3):
+        template.write_text(theme.replace('<article class="post"', f'<article data-version="{n}" class="post"'))
+        served.build({str(template)})
+        assert f'data-version="{n}"' in (served.out / "notes/oldest/index.html").read_text()
+    served.matches_a_clean_build()
