@@ -99,6 +99,14 @@ def test_debug_shows_the_traceback(site):
     assert result.code == 1 and "Traceback" in result.err
 
 
+def test_debug_shows_shiplog_stages_not_the_markdown_parser_trace(site):
+    result = run_shiplog("build", "--root", str(site), "--out", str(site / "_site"), "--no-proofs",
+                         "--no-cache", "--debug")
+    assert result.code == 0, result.err
+    assert "generator.build: stages:" in result.err
+    assert "markdown_it" not in result.err     # it logs every block rule it tries at DEBUG
+
+
 def test_output_folder_that_is_not_a_site_is_refused(site, tmp_path):
     precious = tmp_path / "documents"
     write(precious, "thesis.txt", "do not delete")
