@@ -488,6 +488,12 @@ class PageCache:
         self.hits += 1
         return True
 
+    def remember_key(self, path: str, name: str, context: dict[str, Any], key: str | None) -> None:
+        """A key worked out in a worker (a cold build): kept for serve's next rebuild as if made here."""
+        if self.key_memo is not None and key is not None and name in self._template_digests:
+            self.key_memo[path] = (name, self._template_digests[name], self.config_repr,
+                                   key_inputs(context), key)
+
     def store(self, path: str, key: str | None, site_attrs: set[str]) -> None:
         self.misses += 1
         deps = {a: self.site_digest(a) for a in sorted(site_attrs)}

@@ -140,6 +140,10 @@ class Renderer:
         key = self.cache.data_key(path, inputs) if self.cache is not None else None
         if self.cache is not None and self.cache.lookup(path, key):
             return Output(path, KEPT)  # type: ignore[arg-type]
+        if self.cache is not None and self.cache.warm is not None:
+            text = make()       # serve: here, so that what `make` keeps in the Warm is kept
+            self.cache.store(path, key, set())
+            return Output(path, text)
         self.pending.append(_Job(path, "", path, inputs, key, make=make))
         return Output(path, _Pending(len(self.pending) - 1))  # type: ignore[arg-type]
 
@@ -176,6 +180,8 @@ class Renderer:
                 raise result
             if self.cache is not None:
                 self.cache.store(job.path, result[2], set(result[1]))
+                if job.key is _KEY_IN_WORKER:
+                    self.cache.remember_key(job.path, job.name, job.context, result[2])
         self.pending = []
         texts = [STAGED if result[0] is None else result[0] for result in results]  # type: ignore[index]
         return [replace(o, text=texts[o.text.index]) if isinstance(o.text, _Pending) else o

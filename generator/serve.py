@@ -26,6 +26,7 @@ from .cache import Warm
 from .cachebase import SERVE_DIR
 from .errors import BuildFailed, SiteError
 from .livereload import EVENTS_PATH, error_page, event_data, inject
+from .search import search_json
 from .watch import Watcher
 
 log = logging.getLogger(__name__)
@@ -198,6 +199,7 @@ def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int 
     def rebuild(changed: set[str] | None = None) -> None:
         with lock:
             first = warm.records is None
+            result = None
             gc.disable()  # a full collection over 10,000 posts' records is 100-300 ms, at random
             try:
                 result = build(root, out, drafts=drafts, proofs=proofs, warm=warm, changed=changed)
@@ -214,9 +216,12 @@ def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int 
                 reporter.built(result)
             finally:
                 gc.enable()
-            if first and warm.records is not None:
-                # What the first build loaded lives as long as the server: the collector need
-                # not walk it again (records are acyclic; refcounting frees replaced ones).
+            if first and result is not None:
+                # search.json's documents, kept per post so that the first edit does not encode
+                # them all; then what the first build loaded, which lives as long as the server,
+                # is taken out of the collector's walks (records are acyclic: refcounting frees
+                # the ones an edit replaces).
+                search_json(result.site, warm.search_rows)
                 gc.collect()
                 gc.freeze()
 
