@@ -157,6 +157,10 @@ class Warm:
         self.post_dirs: set[str] = set()
 
 
+_FILE_KEYS = "file-keys"
+"""The load cache's entry holding LoadMemo.file_keys (never a content key: those are hex digests)."""
+
+
 class LoadMemo:
     """Parsed records by content key; `make` runs only on a miss."""
 
@@ -167,6 +171,13 @@ class LoadMemo:
         """The paths the file watcher saw change since the last build of this process; None: unknown."""
         self.old = warm.records if warm is not None and warm.records is not None \
             else _read_pickle(self.path)
+        stored_keys = self.old.pop(_FILE_KEYS, None) if warm is None or warm.records is None else None
+        self.file_keys: dict[str, tuple[tuple[Any, ...], str]] = \
+            warm.file_keys if warm is not None else (stored_keys if isinstance(stored_keys, dict) else {})
+        """Per post file: (its stat signature and key inputs, its content key), from this process's
+        last build or, for a new process, from the load cache: an untouched file is not read."""
+        if warm is not None and isinstance(stored_keys, dict) and not warm.file_keys:
+            warm.file_keys.update(stored_keys)
         self.cold = not self.old
         """Nothing cached at all: every file is parsed, so none need be read and keyed up front."""
         self.used: dict[str, Any] = {}
@@ -180,12 +191,10 @@ class LoadMemo:
         return key in self.old
 
     def signature(self, path: Path, inputs: tuple[Any, ...]) -> tuple[Any, ...] | None:
-        """With a Warm: what says a file is untouched since it was last read (taken BEFORE reading
-        it, so a write racing the read shows as a change next time). None for a file modified in
-        the last RACY_SECONDS: a second write within the file system's clock tick could leave
-        mtime, ctime and size as they were (git's "racily clean" rule), so it is read every time."""
-        if self.warm is None:
-            return None
+        """What says a file is untouched since it was last read (taken BEFORE reading it, so a
+        write racing the read shows as a change next time). None for a file modified in the last
+        RACY_SECONDS: a second write within the file system's clock tick could leave mtime, ctime
+        and size as they were (git's "racily clean" rule), so it is read every time."""
         try:
             st = path.stat()
         except OSError:
@@ -199,7 +208,7 @@ class LoadMemo:
         it (and not racily: see signature), without asking the file system."""
         if self.changed is None or path in self.changed:
             return None
-        known = self.warm.file_keys.get(path)  # type: ignore[union-attr]
+        known = self.file_keys.get(path)
         return known[1] if known is not None and known[0][5:] == inputs else None
 
     def same_files(self, folder: Path) -> list[Path] | None:
@@ -222,18 +231,17 @@ class LoadMemo:
             self.warm.post_dirs = {str(p.parent) for p in files}
 
     def known_key(self, path: Path, signature: tuple[Any, ...] | None) -> str | None:
-        """The content key of a file an earlier build of this process read, if it is untouched."""
-        if self.warm is None or signature is None:
+        """The content key of a file an earlier build read, if it is untouched."""
+        if signature is None:
             return None
-        known = self.warm.file_keys.get(str(path))
+        known = self.file_keys.get(str(path))
         return known[1] if known is not None and known[0] == signature else None
 
     def remember_key(self, path: Path, signature: tuple[Any, ...] | None, key: str) -> str:
-        if self.warm is not None:
-            if signature is None:
-                self.warm.file_keys.pop(str(path), None)
-            else:
-                self.warm.file_keys[str(path)] = (signature, key)
+        if signature is None:
+            self.file_keys.pop(str(path), None)
+        else:
+            self.file_keys[str(path)] = (signature, key)
         return key
 
     def get(self, key: str, make: Callable[[], Any]) -> Any:
@@ -258,7 +266,8 @@ class LoadMemo:
             if not first:
                 return
         if self.used.keys() == self.old.keys():
-            return
+            return      # (a file touched but not changed keeps its old signature: it is read again)
+        data = {**self.used, _FILE_KEYS: self.file_keys}
         if background and threading.active_count() == 1 and hasattr(os, "fork"):
             sys.stdout.flush()
             sys.stderr.flush()
@@ -266,13 +275,13 @@ class LoadMemo:
             if pid == 0:  # the child: write, and leave without running the parent's exit code
                 code = 1
                 try:
-                    _write_pickle(self.path, self.used, "load-*.pickle")
+                    _write_pickle(self.path, data, "load-*.pickle")
                     code = 0
                 finally:
                     os._exit(code)
             self._writer = pid
             return
-        _write_pickle(self.path, self.used, "load-*.pickle")
+        _write_pickle(self.path, data, "load-*.pickle")
 
     def wait(self) -> None:
         """Until a background save() is done (a failed one only costs the next build time)."""

@@ -191,3 +191,30 @@ def test_search_index_is_made_again_only_when_what_it_indexes_changes(tmp_path: 
     site.edit("content/posts/oldest.md", "title: ", "title: Renamed ")
     site.check()
     assert "Renamed " in index.read_text()
+
+
+def test_a_new_process_trusts_stat_signatures_but_sees_a_same_size_edit(tmp_path: Path) -> None:
+    """The load cache keeps each post's stat signature, so a later `shiplog build` reads only
+    the posts whose signature changed; an edit that keeps the size and puts the mtime back still
+    changes the ctime, which the signature holds."""
+    import os
+    import time
+
+    from generator.cache import RACY_SECONDS
+
+    site = Site(tmp_path)
+    post = site.file("content/posts/oldest.md")
+    old = time.time() - 100
+    for path in site.file("content").rglob("*.md"):
+        os.utime(path, (old, old))
+    time.sleep(RACY_SECONDS + 0.1)            # ctimes out of the racy window too
+    build(site.root, site.out)                 # records every signature
+    text = post.read_text()
+    assert "Hello, world." in text
+    post.write_text(text.replace("Hello, world.", "Hello, earth."))   # same size
+    os.utime(post, (old, old))                 # mtime put back: only ctime shows the edit
+    time.sleep(RACY_SECONDS + 0.1)
+    build(site.root, site.out)
+    assert "Hello, earth." in (site.out / "notes/oldest/index.html").read_text()
+    build(site.root, site.clean, incremental=False)
+    assert_same_tree(site.out, site.clean)
