@@ -143,7 +143,8 @@ class Warm:
         self.file_keys: dict[str, tuple[tuple[Any, ...], str]] = {}
         self.pages: dict[str, dict[str, Any]] = {}
         self.page_keys: dict[str, dict[str, tuple[Any, ...]]] = {}
-        self.post_files: list[Path] | None = None
+        self.post_files: list[tuple[Path, str, str, str]] | None = None
+        self.post_names: set[str] = set()
         self.search_rows: dict[int, tuple[Any, list[int], str]] = {}
         self.site_digests: dict[str, tuple[Any, str]] = {}
         self.env: tuple[Any, jinja2.Environment] | None = None
@@ -211,12 +212,13 @@ class LoadMemo:
         known = self.file_keys.get(path)
         return known[1] if known is not None and known[0][5:] == inputs else None
 
-    def same_files(self, folder: Path) -> list[Path] | None:
-        """The files of `folder` the last load found, when the watcher saw none added or removed."""
+    def same_files(self, folder: Path) -> list[tuple[Path, str, str, str]] | None:
+        """The files of `folder` the last load found (path, its text, site-relative path, slug),
+        when the watcher saw none added or removed."""
         if self.changed is None:
             return None
         known, dirs, inside = self.warm.post_files, self.warm.post_dirs, str(folder) + os.sep  # type: ignore[union-attr]
-        names = {str(p) for p in known}  # type: ignore[union-attr]
+        names = self.warm.post_names  # type: ignore[union-attr]
         for path in self.changed:
             if path in names:
                 if not os.path.isfile(path):
@@ -225,10 +227,11 @@ class LoadMemo:
                 return None                          # a folder of posts gone, or a new file there
         return known
 
-    def remember_files(self, files: list[Path]) -> None:
+    def remember_files(self, files: list[tuple[Path, str, str, str]]) -> None:
         if self.warm is not None:
             self.warm.post_files = files
-            self.warm.post_dirs = {str(p.parent) for p in files}
+            self.warm.post_names = {text for _, text, _, _ in files}
+            self.warm.post_dirs = {str(path.parent) for path, _, _, _ in files}
 
     def known_key(self, path: Path, signature: tuple[Any, ...] | None) -> str | None:
         """The content key of a file an earlier build read, if it is untouched."""

@@ -98,13 +98,12 @@ def load_posts(config: Config, errors: ErrorCollector,
     files = memo.same_files(folder) if memo is not None else None
     if files is None:
         # Sorted as Paths sort (part by part), without Path.__lt__: that was most of a 10,000-post load.
-        files = sorted(folder.rglob("*.md"), key=lambda p: p.parts) if folder.is_dir() else []
+        found = sorted(folder.rglob("*.md"), key=lambda p: p.parts) if folder.is_dir() else []
+        files = [(path, str(path), str(path)[len(prefix):] if os.sep == "/" and str(path).startswith(prefix)
+                  else relative(path, config), path.stem) for path in found]
         if memo is not None:
             memo.remember_files(files)
-    for path in files:
-        text = str(path)
-        rel = text[len(prefix):] if os.sep == "/" and text.startswith(prefix) else relative(path, config)
-        slug = path.stem
+    for path, text, rel, slug in files:
         if slug in first_file:
             errors.add(f"duplicate slug '{slug}': {first_file[slug]} already uses it", rel, None,
                        "a post's slug is its file name; rename one of them")
