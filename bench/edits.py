@@ -82,9 +82,46 @@ def _wait_for(lines: queue.Queue, prefix: str, timeout: float) -> str:  # type: 
             return line
 
 
-def serve_latency(site: Path, repeats: int, timeout: float) -> list[float] | str:
+def _poll_until_served(url: str, marker: str, start: float, timeout: float) -> None:
+    """Ask for the page every 5 ms until it holds the marker."""
+    while True:
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError(f"the edit was not served within {timeout:.0f}s")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if marker.encode() in resp.read():
+                    return
+        except OSError:
+            pass
+        time.sleep(0.005)
+
+
+class _Events:
+    """serve's live-reload stream, read as a browser's EventSource reads it."""
+
+    def __init__(self, base: str) -> None:
+        self.resp = urllib.request.urlopen(base + "/__shiplog/events", timeout=600)
+        self.builds: queue.Queue = queue.Queue()  # type: ignore[type-arg]
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for raw in self.resp:
+                line = raw.decode().strip()
+                if line.startswith("data: "):
+                    self.builds.put(line)
+        except (OSError, ValueError):
+            pass
+
+    def next_build(self, timeout: float) -> str:
+        return self.builds.get(timeout=timeout)  # type: ignore[no-any-return]
+
+
+def serve_latency(site: Path, repeats: int, timeout: float, how: str = "poll") -> list[float] | str:
     """Seconds from the end of a post's write to its page being served with the edit in it;
-    a string says why it could not be measured."""
+    a string says why it could not be measured. `how`: "poll" asks for the page every 5 ms
+    (each request is work for the server while it rebuilds); "reload" waits for the live-reload
+    event and then asks once, as the open page in a browser does."""
     if not (REPO / "generator" / "serve.py").exists():
         return "shiplog serve does not exist yet"
     post = published_post(site)
@@ -97,26 +134,27 @@ def serve_latency(site: Path, repeats: int, timeout: float) -> list[float] | str
     edit = Edit(post)
     times: list[float] = []
     try:
-        url = _wait_for(lines, "serving ", timeout).split()[1].rstrip("/") + url_path
+        base = _wait_for(lines, "serving ", timeout).split()[1].rstrip("/")
+        url = base + url_path
+        events = _Events(base) if how == "reload" else None
+        if events is not None:
+            events.next_build(timeout)   # the stream starts with the current build
         time.sleep(1.0)   # let the watcher settle
         for _ in range(repeats):
             marker = edit.apply()
             start = time.perf_counter()
-            while True:
-                if time.perf_counter() - start > timeout:
-                    return f"the edit was not served within {timeout:.0f}s"
-                try:
-                    with urllib.request.urlopen(url, timeout=5) as resp:
-                        if marker.encode() in resp.read():
-                            break
-                except OSError:
-                    pass
-                time.sleep(0.005)
+            if events is not None:
+                events.next_build(timeout)
+                with urllib.request.urlopen(url, timeout=5) as resp:
+                    if marker.encode() not in resp.read():
+                        return "the reload event came before the edit was served"
+            else:
+                _poll_until_served(url, marker, start, timeout)
             times.append(time.perf_counter() - start)
             time.sleep(1.0)   # the next edit is a new burst, not part of this one
         return times
-    except (TimeoutError, RuntimeError) as exc:
-        return str(exc)
+    except (TimeoutError, RuntimeError, queue.Empty) as exc:
+        return str(exc) or "timed out"
     finally:
         edit.restore()
         try:

@@ -82,6 +82,16 @@ def cold_builds(log: Log, work: Path, tool: str, n: int, repeats: int, timeout: 
     return ok
 
 
+def _new_results_file(folder: Path, day: str) -> Path:
+    """results/<day>.md, or <day>-2.md, ...: a second run on the same day keeps the first's file
+    (it may hold hand-written profiles and notes)."""
+    path, n = folder / f"{day}.md", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{day}-{n}.md"
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -137,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         sites.empty_trash(a.work / "trash")     # after the last measurement: see sites.clean
     table = render(log.path, session)
     print(table)
-    results = a.results or sites.BENCH / "results" / f"{dt.date.today().isoformat()}.md"
+    results = a.results or _new_results_file(sites.BENCH / "results", dt.date.today().isoformat())
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(table + "\n")
     print(f"bench: table written to {results.relative_to(Path.cwd()) if results.is_relative_to(Path.cwd()) else results}")
