@@ -9,7 +9,7 @@ from pathlib import Path
 ORDER = ("shiplog", "hugo", "pelican", "mkdocs", "floor")
 LABEL = {"shiplog": "shiplog", "hugo": "Hugo", "pelican": "Pelican", "mkdocs": "MkDocs",
          "floor": "Python floor"}
-LOOP_GOALS = {"no change": 2.0, "one post edited": 3.0, "serve edit": 0.3}
+LOOP_GOALS = {"no change": 2.0, "one post edited": 3.0, "serve edit": 0.3, "serve edit (reload)": 0.3}
 
 
 def _rows(path: Path, sessions: str | None) -> list[dict]:  # type: ignore[type-arg]

@@ -137,12 +137,13 @@ def main(argv: list[str] | None = None) -> int:
                     for kind, runs in edits.rebuilds(build.cmd, site, a.repeats, a.timeout).items():
                         for run in runs:
                             log.add(tool, n, kind, run)
-                    latency = edits.serve_latency(site, max(a.repeats, 3), min(a.timeout, 600))
-                    if isinstance(latency, str):
-                        log.add(tool, n, "serve edit", note=latency)
-                    else:
-                        for seconds in latency:
-                            log.add(tool, n, "serve edit", seconds=seconds)
+                    for how, kind in (("poll", "serve edit"), ("reload", "serve edit (reload)")):
+                        latency = edits.serve_latency(site, max(a.repeats, 5), min(a.timeout, 600), how)
+                        if isinstance(latency, str):
+                            log.add(tool, n, kind, note=latency)
+                        else:
+                            for seconds in latency:
+                                log.add(tool, n, kind, seconds=seconds)
     finally:
         sites.empty_trash(a.work / "trash")     # after the last measurement: see sites.clean
     table = render(log.path, session)
