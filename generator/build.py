@@ -1,6 +1,7 @@
 """build(): the whole pipeline, one stage per line."""
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 import time
@@ -62,6 +63,20 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     (serve) keeps those caches in memory between the builds of one process; with it, `changed`
     (the paths the file watcher saw change since the last build, None if unknown) lets the posts
     that are not among them be taken as they were, without looking at the files."""
+    collecting = gc.isenabled()
+    # A build makes hundreds of thousands of objects and frees them by reference counting; the
+    # collector's full passes over 10,000 posts' records found nothing, and cost 0.3 s of a
+    # rebuild. It runs again once the build is done.
+    gc.disable()
+    try:
+        return _build(root, out, drafts, proofs, incremental, warm, changed)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(root: Path, out: Path | None, drafts: bool, proofs: bool, incremental: bool,
+           warm: Warm | None, changed: set[str] | None) -> BuildResult:
     start = time.monotonic()
     config = load_config(root)
     out = (out or config.root / "_site").resolve()

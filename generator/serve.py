@@ -200,7 +200,6 @@ def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int 
         with lock:
             first = warm.records is None
             result = None
-            gc.disable()  # a full collection over 10,000 posts' records is 100-300 ms, at random
             try:
                 result = build(root, out, drafts=drafts, proofs=proofs, warm=warm, changed=changed)
             except BuildFailed as exc:
@@ -214,8 +213,6 @@ def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int 
             else:
                 state.publish(None)
                 reporter.built(result)
-            finally:
-                gc.enable()
             if first and result is not None:
                 # search.json's documents, kept per post so that the first edit does not encode
                 # them all; then what the first build loaded, which lives as long as the server,
