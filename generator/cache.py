@@ -16,7 +16,7 @@ PageCache  (pages-<out>.pickle)   for every template output written to that fold
            the post, its neighbours, its project or the nav change; nothing else does. A page whose
            entry still holds is not rendered or written at all: the file the last build wrote is
            kept (output.py updates the folder in place, given the list of files it holds).
-           Records that recur on many pages are fingerprinted once per build (`fingerprint`).
+           Records that recur on many pages are digested once per build (`value_digest`).
 
 `<code>` hashes generator/*.py and the versions of the libraries that shape the output, so
 changing shiplog itself invalidates everything. Each build rewrites the files with only the
@@ -45,7 +45,8 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from .cachebase import CACHE_DIR, CODE_VERSION, RACY_SECONDS, digest, page_index_path
+from .cachebase import (CACHE_DIR, CODE_VERSION, changed_since, digest, keep_newest,
+                        page_index_path, signature, write_pickle)
 from .model import Site
 
 log = logging.getLogger(__name__)
@@ -57,13 +58,6 @@ KEEP_PAGE_INDEXES = 4
 @functools.cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
 
 
 _NOT_IN_KEY = ("site", "config", "meta")
@@ -107,14 +101,9 @@ def _read_pickle(path: Path) -> dict[str, Any]:
 
 
 def _write_pickle(path: Path, data: dict[str, Any], stale_glob: str | None = None) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
-    for old in path.parent.glob(stale_glob) if stale_glob else ():
-        if old != path:
-            old.unlink(missing_ok=True)
+    write_pickle(path, data)
+    if stale_glob:
+        keep_newest(path.parent, stale_glob, 1)    # the load cache of older code versions
 
 
 class Warm:
@@ -145,6 +134,7 @@ class Warm:
         self.page_keys: dict[str, dict[str, tuple[Any, ...]]] = {}
         self.post_files: list[tuple[Path, str, str, str]] | None = None
         self.post_names: set[str] = set()
+        self.post_dirs: set[str] = set()
         self.search_rows: dict[int, tuple[Any, list[int], str]] = {}
         self.site_digests: dict[str, tuple[Any, str]] = {}
         self.env: tuple[Any, jinja2.Environment] | None = None
@@ -155,7 +145,6 @@ class Warm:
         if self.env is None or self.env[0] != state:
             self.env = (state, make())
         return self.env[1]
-        self.post_dirs: set[str] = set()
 
 
 _FILE_KEYS = "file-keys"
@@ -196,13 +185,10 @@ class LoadMemo:
         write racing the read shows as a change next time). None for a file modified in the last
         RACY_SECONDS: a second write within the file system's clock tick could leave mtime, ctime
         and size as they were (git's "racily clean" rule), so it is read every time."""
-        try:
-            st = path.stat()
-        except OSError:
+        found = signature(path)
+        if found is None or changed_since(found, time.time_ns()):
             return None
-        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_SECONDS * 1e9:
-            return None
-        return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev, *inputs)
+        return (*found, *inputs)
 
     def untouched_key(self, path: str, inputs: tuple[Any, ...]) -> str | None:
         """The content key of a file the watcher says nobody touched since this process last read
@@ -415,15 +401,9 @@ class PageCache:
     def kept(self, path: str, name: str, context: dict[str, Any]) -> bool:
         """With a Warm: the page is as the last build left it, judged from its context values
         alone (the same records as last time), before anything else about it is made."""
-        known = self.key_memo.get(path) if self.key_memo is not None else None
-        if known is None or known[0] != name or known[3] != key_inputs(context) or known[2] != self.config_repr:
+        if self.key_memo is None or path not in self.key_memo:
             return False
-        try:
-            if known[1] != self.template_digest(name):
-                return False
-        except jinja2.TemplateError:
-            return False
-        return self.lookup(path, known[4])
+        return self.lookup(path, self.static_key(name, context, path))
 
     def _static_key(self, name: str, context: dict[str, Any]) -> str | None:
         parts = [CODE_VERSION, self.config_repr, name]
@@ -523,9 +503,5 @@ class PageCache:
             if before is not None and before["pages"] is self.old and self.misses == 0 \
                     and before["files"] == data["files"] and self.new.keys() == self.old.keys():
                 return  # nothing changed: the index on disk is this one
-        _write_pickle(self.path, data)
-        # One index per output folder; builds into temporary folders (tests, previews) would
-        # otherwise pile up. The most recently written few stay: _site, serve's, and some spare.
-        indexes = sorted(self.path.parent.glob("pages-*.pickle"), key=_mtime, reverse=True)
-        for old in indexes[KEEP_PAGE_INDEXES:]:
-            old.unlink(missing_ok=True)
+        write_pickle(self.path, data)
+        keep_newest(self.path.parent, "pages-*.pickle", KEEP_PAGE_INDEXES)  # _site, serve's, spares

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
+import pickle
+import threading
 from pathlib import Path
+from typing import Any
 
 CACHE_DIR = ".shiplog-cache/render"
 SERVE_DIR = ".shiplog-cache/serve"
@@ -50,3 +54,40 @@ def out_digest(out: Path) -> str:
 def page_index_path(root: Path, out: Path) -> Path:
     """PageCache's file for one output folder: rewritten by every build into it that changed it."""
     return root / CACHE_DIR / f"pages-{out_digest(out)}.pickle"
+
+
+Signature = tuple[int, int, int, int, int]
+
+
+def signature(path: str | Path) -> Signature | None:
+    """What says a file is untouched: (mtime_ns, ctime_ns, size, inode, device); None if missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
+def changed_since(sig: Signature, ns: int) -> bool:
+    """True when the file changed at or after `ns` - RACY_SECONDS: its signature cannot be trusted."""
+    return max(sig[0], sig[1]) >= ns - RACY_SECONDS * 1_000_000_000
+
+
+def write_pickle(path: Path, data: Any) -> None:
+    """Write `path` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def keep_newest(folder: Path, pattern: str, keep: int) -> None:
+    """Delete all but the `keep` most recently written files matching `pattern`: one cache file per
+    output folder, and builds into temporary folders (tests, previews) would otherwise pile up."""
+    def written(path: Path) -> int:
+        found = signature(path)
+        return found[0] if found else 0
+
+    for old in sorted(folder.glob(pattern), key=written, reverse=True)[keep:]:
+        old.unlink(missing_ok=True)

@@ -28,10 +28,7 @@ class Loaded:
 
 
 def _read(path: Path, rel: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SiteError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", rel, None) from None
+    return _decode(path.read_bytes(), rel)
 
 
 def _memo(memo: LoadMemo | None, key: str, make: Callable[[], T]) -> T:
@@ -161,8 +158,8 @@ def load_pages(config: Config, errors: ErrorCollector, memo: LoadMemo | None = N
 
         def work(path: Path = path, rel: str = rel) -> Page:
             check_slug(path.stem, rel, "page")
-            key = digest("page", rel, path.read_bytes())
-            return _memo(memo, key, lambda: parse_page(_read(path, rel), rel, path.stem))
+            data = path.read_bytes()
+            return _memo(memo, digest("page", rel, data), lambda: parse_page(_decode(data, rel), rel, path.stem))
 
         page = _guarded(errors, work)
         if page is not None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from .cachebase import RACY_SECONDS
+from .cachebase import changed_since, signature
 from .config import Config
 from .errors import SiteError
 
@@ -41,13 +41,13 @@ def templates_state(config: Config) -> tuple[Any, ...]:
     """What an environment's loaded templates depend on: the config and every template file's
     path, size and times (a file added to the site's templates/ overrides the theme's)."""
     files: list[Any] = []
-    recent = time.time_ns() - RACY_SECONDS * 10**9
+    now = time.time_ns()
     for folder in template_dirs(config):
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                st = path.stat()
-                files.append((str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-                if max(st.st_mtime_ns, st.st_ctime_ns) > recent:
+            found = signature(path) if path.is_file() else None
+            if found is not None:
+                files.append((str(path), found))
+                if changed_since(found, now):
                     files.append(object())  # written just now: a second write could look the same
     return repr(config), tuple(files)
 

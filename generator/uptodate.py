@@ -30,15 +30,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cachebase import CACHE_DIR, CODE_VERSION, RACY_SECONDS, out_digest, page_index_path
+from .cachebase import (CACHE_DIR, CODE_VERSION, Signature, changed_since, keep_newest, out_digest,
+                        page_index_path, signature, write_pickle)
 
 FORMAT = 1
 KEEP_MANIFESTS = 4
 _SKIP_IN_PROJECTS = frozenset({"__pycache__", ".pytest_cache"})
 """Folders nothing reads (load.project_key and proofs.module_files leave them out)."""
-
-Signature = tuple[int, int, int, int, int]
-
 
 class Unwatchable(Exception):
     """An input the manifest cannot see change by stat() alone."""
@@ -53,14 +51,6 @@ def options(root: Path, out: Path, drafts: bool, proofs: bool) -> dict[str, Any]
     return {"root": str(root.resolve()), "out": str(out.resolve()), "drafts": drafts,
             "proofs": proofs, "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
             "python": sys.version, "code": CODE_VERSION}
-
-
-def signature(path: str) -> Signature | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
 
 
 def _walk(folder: str, found: dict[str, Signature | None], skip: frozenset[str] = frozenset()) -> None:
@@ -125,20 +115,8 @@ def record(root: Path, out: Path, opts: dict[str, Any], taken: tuple[dict[str, S
     data = {"format": FORMAT, "options": opts, "inputs": inputs, "taken_ns": taken_ns,
             "outputs": outputs, "summary": summary}
     path = manifest_path(root.resolve(), out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
-    # One per output folder; builds into temporary folders would otherwise pile up.
-    manifests = sorted(path.parent.glob("uptodate-*.pickle"), key=_mtime, reverse=True)
-    for old in manifests[KEEP_MANIFESTS:]:
-        old.unlink(missing_ok=True)
-
-
-def _mtime(path: Path) -> int:
-    found = signature(str(path))
-    return found[0] if found else 0
+    write_pickle(path, data)
+    keep_newest(path.parent, "uptodate-*.pickle", KEEP_MANIFESTS)
 
 
 def forget(root: Path, out: Path) -> None:
@@ -159,7 +137,7 @@ def check(root: Path, out: Path, opts: dict[str, Any]) -> tuple[dict[str, int] |
         if data["format"] != FORMAT:
             return None, "the manifest is from another version"
         recorded_options, inputs, outputs = data["options"], data["inputs"], data["outputs"]
-        racy_ns = data["taken_ns"] - RACY_SECONDS * 1_000_000_000
+        taken_ns = data["taken_ns"]
         summary = data["summary"]
     except FileNotFoundError:
         return None, "no manifest of a previous build"
@@ -172,7 +150,7 @@ def check(root: Path, out: Path, opts: dict[str, Any]) -> tuple[dict[str, int] |
     for name, recorded in inputs.items():
         if signature(name) != recorded:
             return None, f"changed: {name}"
-        if recorded is not None and max(recorded[0], recorded[1]) >= racy_ns:
+        if recorded is not None and changed_since(recorded, taken_ns):
             return None, f"changed too close to the last build to trust its timestamps: {name}"
     for name, recorded in outputs.items():
         if signature(name) != recorded:

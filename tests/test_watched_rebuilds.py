@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.cache import RACY_SECONDS, Warm
+from generator.cache import Warm
+from generator.cachebase import RACY_SECONDS
 from generator.watch import Debouncer
 from sitekit import SITES, tree
 
