@@ -62,8 +62,16 @@ class Post:
         return len(self.headings) >= 3
 
     @property
-    def toc(self) -> tuple[Heading, ...]:
-        return tuple(h for h in self.headings if h.level in (2, 3))
+    def toc(self) -> tuple[tuple[Heading, tuple[Heading, ...]], ...]:
+        """The contents as a two-level list: each h2 with the h3s under it (an h3 before any h2
+        stands on its own), so that the sub-sections are a list inside their section's item."""
+        tree: list[tuple[Heading, list[Heading]]] = []
+        for h in self.headings:
+            if h.level == 3 and tree and tree[-1][0].level == 2:
+                tree[-1][1].append(h)
+            elif h.level in (2, 3):
+                tree.append((h, []))
+        return tuple((h, tuple(subs)) for h, subs in tree)
 
     @property
     def month(self) -> str:

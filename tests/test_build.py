@@ -153,3 +153,17 @@ def test_author_headings_never_clash_with_the_page_own_ids(site):
     assert run_shiplog("build", "--root", str(site), "--out", str(site / "_site")).code == 0
     ids = re.findall(r'\sid="([^"]+)"', read(site / "_site", "notes/oldest/index.html"))
     assert len(ids) == len(set(ids)), ids
+
+
+def test_contents_nest_subsections_inside_their_section(site):
+    """A flat list numbered the h3s too (1, 2, 3, then 8 after four sub-items); each section's
+    sub-sections are now a list inside its item, so sections number 1, 2, 3, 4."""
+    write(site, "content/posts/oldest.md", "---\ntitle: T\ndate: 2026-03-01\n---\n### Before\n\n"
+          "## One\n\n## Two\n\n### Two a\n\n### Two b\n\n## Three\n")
+    assert run_shiplog("build", "--root", str(site), "--out", str(site / "_site")).code == 0
+    html = read(site / "_site", "notes/oldest/index.html")
+    toc = re.search(r'<nav class="toc".*?</nav>', html, re.S).group(0)
+    top = ET.fromstring(re.search(r"<ol>.*</ol>", toc, re.S).group(0))
+    assert [li.find("a").text for li in top.findall("li")] == ["Before", "One", "Two", "Three"]
+    two = top.findall("li")[2]
+    assert [a.text for a in two.findall("ol/li/a")] == ["Two a", "Two b"]
