@@ -3,7 +3,7 @@
 Workers are forked after the parent has built everything they need (the records, the Site, the
 Jinja environment), so nothing is pickled on the way in: a worker is handed a range of
 positions in a list it already has, and only the results travel back. The work is cut into a
-few contiguous ranges per worker so that one slow range does not leave a core idle, and the
+few contiguous ranges per worker (16) so that one slow range does not leave a core idle, and the
 parent only waits and joins the results.
 
 Forking a process that runs other threads (`shiplog serve` after its first build) can copy a
@@ -25,7 +25,8 @@ R = TypeVar("R")
 
 MIN_ITEMS = 48
 """Below this, forking costs more than it saves."""
-RANGES_PER_WORKER = 4
+RANGES_PER_WORKER = 16
+"""Small ranges: at the end, one worker finishing the last range leaves the other core idle."""
 
 _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
