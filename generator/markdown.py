@@ -159,16 +159,6 @@ def make_parser() -> MarkdownIt:
 _PARSER = make_parser()
 
 
-def _inline_text(token: Token) -> str:
-    parts = []
-    for child in token.children or ():
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts)
-
-
 class _Measure:
     """Walks the token stream once: heading ids, word and code counts, links and images."""
 
@@ -194,40 +184,52 @@ class _Measure:
     def walk(self, tokens: list[Token]) -> None:
         line = self.body_line
         prose: list[str] = []   # counted in one pass at the end: words never span two pieces
-        for i, token in enumerate(tokens):
+        heading: Token | None = None    # a heading_open whose text is the next inline token
+        for token in tokens:
             if token.map:
                 line = self.body_line + token.map[0]
             kind = token.type
             if kind == "inline":
-                prose.append(_inline_text(token))
-                self._references(token, line)
+                text = self._inline(token, line)
+                prose.append(text)
+                if heading is not None:
+                    anchor = self.unique_id(text)
+                    heading.attrSet("id", anchor)
+                    self.headings.append(Heading(int(heading.tag[1]), text, anchor))
+                    heading = None
             elif kind == "heading_open" or kind == "heading_close":
                 if self.heading_shift:
                     token.tag = f"h{min(6, int(token.tag[1]) + self.heading_shift)}"
                 if kind == "heading_open":
-                    text = _inline_text(tokens[i + 1])
-                    anchor = self.unique_id(text)
-                    token.attrSet("id", anchor)
-                    self.headings.append(Heading(int(token.tag[1]), text, anchor))
+                    heading = token
             elif kind == "fence":
                 self.code_lines += sum(1 for ln in token.content.splitlines() if ln.strip())
             elif kind == "html_block":
                 prose.append(html.unescape(_TAG.sub(" ", _COMMENT.sub("", token.content))))
         self.words += count_words(" ".join(prose))
 
-    def _references(self, token: Token, line: int) -> None:
+    def _inline(self, token: Token, line: int) -> str:
+        """An inline token's text (its text and code spans, a space for each line break), noting
+        its links and images on the way, each at its own line."""
+        parts: list[str] = []
         for child in token.children or ():
-            if child.type in ("softbreak", "hardbreak"):
+            kind = child.type
+            if kind == "text" or kind == "code_inline":
+                parts.append(child.content)
+            elif kind == "softbreak" or kind == "hardbreak":
+                parts.append(" ")
                 line += 1      # a reference's own line, not its paragraph's first
-            if self.rewrite and child.type in ("link_open", "image"):
-                attr = "href" if child.type == "link_open" else "src"
-                child.attrSet(attr, self.rewrite(str(child.attrGet(attr) or "")))
-            if child.type == "link_open":
+            elif kind == "link_open":
+                if self.rewrite:
+                    child.attrSet("href", self.rewrite(str(child.attrGet("href") or "")))
                 self.links.append(Reference(str(child.attrGet("href") or ""), line))
-            elif child.type == "image":
+            elif kind == "image":
+                if self.rewrite:
+                    child.attrSet("src", self.rewrite(str(child.attrGet("src") or "")))
                 self.images += 1
                 alt = "".join(c.content for c in child.children or ())
                 self.image_refs.append(Reference(str(child.attrGet("src") or ""), line, alt))
+        return "".join(parts)
 
 
 def render_markdown(body: str, body_line: int = 1, heading_shift: int = 0,
