@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import html
+import logging
 import re
+import sys
 from dataclasses import dataclass, fields
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -157,6 +159,23 @@ def make_parser() -> MarkdownIt:
 
 
 _PARSER = make_parser()
+
+
+def _quiet_block_rules() -> None:
+    """markdown-it-py's block rules log at DEBUG on entry, about 600 calls a post, each a
+    Logger.debug call and level check: 4% of rendering. shiplog never shows those logs (`--debug`
+    turns on only its own), so the rules get a logger that does nothing."""
+    class Quiet:
+        @staticmethod
+        def debug(*args: Any, **kwargs: Any) -> None:
+            pass
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("markdown_it.") and isinstance(getattr(module, "LOGGER", None), logging.Logger):
+            module.LOGGER = Quiet  # type: ignore[attr-defined]
+
+
+_quiet_block_rules()
 
 
 class _Measure:
