@@ -69,16 +69,20 @@ class Log:
         print(f"  {tool:8} {n:>6} {kind:16} {wall}{status}", flush=True)
 
 
-def cold_builds(log: Log, work: Path, tool: str, n: int, repeats: int, timeout: float) -> bool:
-    build = sites.build_command(work, tool, n)
-    ok = True
+def cold_builds(log: Log, work: Path, tools: list[str], n: int, repeats: int, timeout: float) -> set[str]:
+    """`repeats` rounds of one clean build per tool, the tools taking turns, so that the CPU speed
+    of this shared machine (it drifts by 15% from one minute to the next) weighs on every tool
+    alike. Returns the tools whose builds all succeeded."""
+    builds = {tool: sites.build_command(work, tool, n) for tool in tools}
+    ok = set(tools)
     for _ in range(repeats):
-        sites.clean(build, work / "trash")
-        run = measure.run(build.cmd, build.cwd, timeout)
-        log.add(tool, n, "cold", run)
-        if run.code != 0:
-            ok = False
-            break
+        for tool in [t for t in tools if t in ok]:
+            build = builds[tool]
+            sites.clean(build, work / "trash")
+            run = measure.run(build.cmd, build.cwd, timeout)
+            log.add(tool, n, "cold", run)
+            if run.code != 0:
+                ok.discard(tool)
     return ok
 
 
@@ -129,9 +133,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: {n} posts", flush=True)
             for tool in tools:
                 sites.prepare(a.work, tool, n)
+            ok = cold_builds(log, a.work, tools, n, a.repeats, a.timeout)
             for tool in tools:
-                ok = cold_builds(log, a.work, tool, n, a.repeats, a.timeout)
-                if tool == "shiplog" and ok and not a.no_author_loop:
+                if tool == "shiplog" and tool in ok and not a.no_author_loop:
                     build = sites.build_command(a.work, tool, n)
                     site = sites.prepare(a.work, tool, n)
                     for kind, runs in edits.rebuilds(build.cmd, site, a.repeats, a.timeout).items():

@@ -1,0 +1,32 @@
+"""The benchmark's clean builds take turns, tool by tool, round after round (bench/run.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import measure, run, sites
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
+    """The tools' builds in the order they ran; hugo's second build fails."""
+    order: list[str] = []
+    monkeypatch.setattr(sites, "build_command",
+                        lambda work, tool, n: sites.Build([tool], tmp_path, (tmp_path / tool,)))
+
+    def fake_run(cmd: list[str], cwd: Path, timeout: float) -> measure.Run:
+        order.append(cmd[0])
+        failed = cmd[0] == "hugo" and order.count("hugo") == 2
+        return measure.Run(1.0, 1.0, 1, 1, 1 if failed else 0, 0.0)
+
+    monkeypatch.setattr(measure, "run", fake_run)
+    return order
+
+
+def test_tools_take_turns_and_a_failing_tool_drops_out(recorded: list[str], tmp_path: Path) -> None:
+    log = run.Log(tmp_path / "runs.jsonl", "s")
+    ok = run.cold_builds(log, tmp_path, ["shiplog", "hugo", "floor"], 10, 3, 60)
+    assert recorded == ["shiplog", "hugo", "floor", "shiplog", "hugo", "floor", "shiplog", "floor"]
+    assert ok == {"shiplog", "floor"}
+    assert len((tmp_path / "runs.jsonl").read_text().splitlines()) == 8
