@@ -3,12 +3,12 @@ and only what depends on the edit is rendered again."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from generator.build import build
+from sitekit import DRAFT_EDITS, EDITS, edit_text
 
 BASIC = Path(__file__).parent / "sites" / "basic"
 IGNORE = shutil.ignore_patterns(".shiplog-cache", "_site", "__pycache__")
@@ -40,9 +40,7 @@ class Site:
         return self.root / rel
 
     def edit(self, rel: str, old: str, new: str) -> None:
-        text = self.file(rel).read_text()
-        assert old in text, f"{old!r} not in {rel}"
-        self.file(rel).write_text(text.replace(old, new))
+        edit_text(self.root, rel, old, new)
 
     def check(self) -> int:
         """Build incrementally and from scratch; the trees must match. Returns pages rendered."""
@@ -52,59 +50,6 @@ class Site:
         return result.rendered
 
 
-NEW_POST = """---
-title: A brand new post
-date: 2026-05-20
-tags: [Testing, Fresh]
-summary: Added after the first build.
----
-Fresh words, and a [link](/notes/oldest/).
-"""
-
-TEMPLATE = """{% extends "base.html" %}
-{% block main %}
-<article><h1>{{ post.title }}</h1><p class="custom">custom post template</p>
-{{ post.html|safe }}</article>
-{% endblock %}
-"""
-
-EDITS: dict[str, Callable[[Site], None]] = {
-    "post body": lambda s: s.edit("content/posts/oldest.md", "Hello, world.", "Hello, changed world."),
-    "post title": lambda s: s.edit("content/posts/pictures.md", "title: A post with pictures",
-                                   "title: Pictures, retitled"),
-    "post date reorders": lambda s: s.edit("content/posts/oldest.md", "date: 2026-03-01", "date: 2026-06-01"),
-    "rename tag": lambda s: s.edit("content/posts/pictures.md", "tags: [Photos, python]",
-                                   "tags: [Pictures, python]"),
-    "add post": lambda s: s.file("content/posts/brand-new.md").write_text(NEW_POST),
-    "delete post": lambda s: s.file("content/posts/pictures.md").unlink(),
-    "rename post": lambda s: s.file("content/posts/oldest.md").rename(s.file("content/posts/first.md")),
-    "publish draft": lambda s: s.edit("content/posts/draft-one.md", "status: draft", "status: published\ndate: 2026-05-30"),
-    "draft progress": lambda s: s.edit("content/posts/draft-one.md", "Five more words are here.",
-                                       "Five more words are here. And six more words right here."),
-    "card": lambda s: _edit_card(s),
-    "page": lambda s: _edit_page(s),
-    "add template": lambda s: (s.file("templates").mkdir(exist_ok=True),
-                               s.file("templates/post.html").write_text(TEMPLATE)),
-    "site.yaml": lambda s: s.edit("site.yaml", "title: Sample Site", "title: Renamed Site"),
-    "static file": lambda s: s.file("static/img/two.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>\n"),
-}
-
-
-def _edit_card(s: Site) -> None:
-    text = s.file("projects/demo/card.yaml").read_text()
-    line = next(l for l in text.splitlines() if l.startswith("tagline:"))
-    s.edit("projects/demo/card.yaml", line, "tagline: A changed tagline for the demo")
-
-
-def _edit_page(s: Site) -> None:
-    text = s.file("content/pages/about.md").read_text()
-    line = next(l for l in text.splitlines() if l.startswith("title:"))
-    s.edit("content/pages/about.md", line, "title: About this sample")
-
-
-DRAFT_EDITS = ("post body", "draft progress", "add post", "publish draft")
-
-
 @pytest.mark.parametrize("drafts", [False, True], ids=["build", "drafts"])
 def test_every_edit_matches_a_clean_build(tmp_path: Path, drafts: bool) -> None:
     site = Site(tmp_path, drafts)
@@ -112,7 +57,7 @@ def test_every_edit_matches_a_clean_build(tmp_path: Path, drafts: bool) -> None:
     for name, edit in EDITS.items():
         if drafts and name not in DRAFT_EDITS:
             continue
-        edit(site)
+        edit(site.root)
         try:
             site.check()
         except AssertionError as exc:
@@ -121,7 +66,7 @@ def test_every_edit_matches_a_clean_build(tmp_path: Path, drafts: bool) -> None:
 
 def test_template_edit_and_removal_match_a_clean_build(tmp_path: Path) -> None:
     site = Site(tmp_path)
-    EDITS["add template"](site)
+    EDITS["add template"](site.root)
     site.check()
     site.edit("templates/post.html", "custom post template", "edited custom template")
     rendered = site.check()
@@ -185,7 +130,7 @@ def test_search_index_is_made_again_only_when_what_it_indexes_changes(tmp_path: 
     build(site.root, site.out)
     index = site.out / "search.json"
     made = index.stat().st_mtime_ns
-    EDITS["add template"](site)                      # a custom post.html: every post page changes
+    EDITS["add template"](site.root)                 # a custom post.html: every post page changes
     assert build(site.root, site.out).rendered >= 3
     assert index.stat().st_mtime_ns == made          # kept: the file was not written again
     site.edit("content/posts/oldest.md", "title: ", "title: Renamed ")

@@ -15,7 +15,7 @@ from generator.build import build
 from generator.cache import Warm
 from generator.cachebase import RACY_SECONDS
 from generator.watch import Debouncer
-from sitekit import SITES, tree
+from sitekit import EDITS, SITES, files_changed, stat_tree, tree
 
 IGNORE = shutil.ignore_patterns(".shiplog-cache", "_site", "__pycache__")
 
@@ -115,6 +115,19 @@ def test_site_yaml_changes_every_post_key_even_if_no_post_is_named(served: Serve
     config.write_text(config.read_text().replace("wpm: 200", "wpm: 100"))
     served.build({str(config)})
     served.matches_a_clean_build()                  # every reading time worked out again
+
+
+def test_every_kind_of_edit_while_serving_matches_a_clean_build(served: Served) -> None:
+    """Each edit of the catalogue in turn, with the paths a watcher would name: the long-lived
+    process's output is the clean build's every time."""
+    for name, edit in EDITS.items():
+        before = stat_tree(served.root)
+        edit(served.root)
+        served.build(files_changed(before, stat_tree(served.root)))
+        try:
+            served.matches_a_clean_build()
+        except AssertionError as exc:
+            raise AssertionError(f"after edit {name!r}: {exc}") from None
 
 
 def test_the_debouncer_hands_over_the_paths_of_one_burst() -> None:
