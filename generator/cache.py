@@ -122,6 +122,7 @@ class Warm:
     post_dirs   the watcher reports no file added or removed there, they are not walked again
     search_rows each post's document in search.json, by the post record (search.py)
     site_digests  the digest of each site attribute pages read, with the value it was made from
+                (and for a tuple, the digest of each item)
     env         the Jinja environment, while the config and the template files are unchanged
     The disk caches stay valid: the load cache is only ever missing records (it is content-keyed),
     and the page index of an output folder is written after every build that changed it.
@@ -136,7 +137,7 @@ class Warm:
         self.post_names: set[str] = set()
         self.post_dirs: set[str] = set()
         self.search_rows: dict[int, tuple[Any, list[int], str]] = {}
-        self.site_digests: dict[str, tuple[Any, str]] = {}
+        self.site_digests: dict[str, tuple[Any, str, list[str | None] | None]] = {}
         self.env: tuple[Any, jinja2.Environment] | None = None
 
     def environment(self, state: Any, make: Callable[[], jinja2.Environment]) -> jinja2.Environment:
@@ -348,11 +349,25 @@ class PageCache:
             if known is not None and type(known[0]) is type(value) and known[0] == value:
                 result = known[1]    # equal to last build's: mostly identity checks on kept records
             else:
-                result = self.value_digest(value) or "uncacheable"
+                items = None
+                if type(value) is tuple:
+                    items = self._item_digests(value, known)
+                    result = "uncacheable" if None in items else digest("tuple", *items)  # as value_digest
+                else:
+                    result = self.value_digest(value) or "uncacheable"
                 if self.warm is not None:
-                    self.warm.site_digests[attribute] = (value, result)
+                    self.warm.site_digests[attribute] = (value, result, items)
             self._site_digests[attribute] = result
         return self._site_digests[attribute]
+
+    def _item_digests(self, value: tuple[Any, ...], known: tuple[Any, str, Any] | None) -> list[str | None]:
+        """The digest of each item of a tuple the site holds, reusing last build's for the items
+        equal to those at the same place then. After one post is edited, site.tags is a new
+        tuple of new TagIndex records, and only the few holding that post differ."""
+        if known is None or type(known[0]) is not tuple or known[2] is None or len(known[0]) != len(value):
+            return [self.value_digest(item) for item in value]
+        return [seen if item is was or (type(item) is type(was) and item == was) else self.value_digest(item)
+                for item, was, seen in zip(value, known[0], known[2])]
 
     def template_digest(self, name: str) -> str:
         """The template's source and that of every template it pulls in, by file."""

@@ -164,3 +164,24 @@ def test_templates_added_and_edited_while_serving_are_used(served: Served) -> No
         served.build({str(template)})
         assert f'data-version="{n}"' in (served.out / "notes/oldest/index.html").read_text()
     served.matches_a_clean_build()
+
+
+def test_a_tuple_the_site_holds_is_digested_item_by_item_as_a_whole(tmp_path: Path) -> None:
+    """serve digests site.tags again from last build's item digests; the result must be the
+    digest a new process makes of the whole tuple, or a restarted server would re-render."""
+    from dataclasses import replace
+
+    from generator.cache import PageCache
+    from generator.templates import make_env
+
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "basic", root, ignore=IGNORE)
+    site = build(root, tmp_path / "out", proofs=False).site
+    env = make_env(site.config)
+    warm = Warm()
+    first = PageCache(root, tmp_path / "out", site, env, None, warm).site_digest("tags")
+    assert site.tags[0].posts
+    edited = replace(site, tags=(replace(site.tags[0], posts=()), *site.tags[1:]))
+    again = PageCache(root, tmp_path / "out", edited, env, None, warm).site_digest("tags")
+    fresh = PageCache(root, tmp_path / "out", edited, env).site_digest("tags")
+    assert again == fresh != first
