@@ -121,6 +121,7 @@ class Warm:
     post_files  the post files the last load found, in order, and the folders that hold them: while
     post_dirs   the watcher reports no file added or removed there, they are not walked again
     search_rows each post's document in search.json, by the post record (search.py)
+    search_inputs per output folder, what its search.json was last made or kept from
     site_digests  the digest of each site attribute pages read, with the value it was made from
                 (and for a tuple, the digest of each item)
     env         the Jinja environment, while the config and the template files are unchanged
@@ -137,6 +138,7 @@ class Warm:
         self.post_names: set[str] = set()
         self.post_dirs: set[str] = set()
         self.search_rows: dict[int, tuple[Any, list[int], str]] = {}
+        self.search_inputs: dict[str, dict[str, Any]] = {}
         self.site_digests: dict[str, tuple[Any, str, list[str | None] | None]] = {}
         self.env: tuple[Any, jinja2.Environment] | None = None
 
@@ -338,6 +340,9 @@ class PageCache:
         self.trust_files = warm is not None and str(self.path) in warm.pages
         """This process wrote the output folder itself in its last build: its file list is the truth."""
         self.key_memo = warm.page_keys.setdefault(str(self.path), {}) if warm is not None else None
+        self.search_before = warm.search_inputs.get(str(self.path)) if warm is not None else None
+        """What the search index in the folder was made from (kept only in memory, by serve)."""
+        self.search_inputs: dict[str, Any] | None = None
         self._deps_ok: dict[tuple[tuple[str, str], ...], bool] = {}
 
     def site_digest(self, attribute: str) -> str:
@@ -495,6 +500,15 @@ class PageCache:
         self.hits += 1
         return True
 
+    def keep(self, path: str) -> bool:
+        """Keep the file the last build wrote at `path`, which the caller knows to be unchanged."""
+        entry = self.old.get(path)
+        if entry is None or (not self.trust_files and not os.path.isfile(os.path.join(self.out, path))):
+            return False
+        self.new[path] = entry
+        self.hits += 1
+        return True
+
     def remember_key(self, path: str, name: str, context: dict[str, Any], key: str | None) -> None:
         """A key worked out in a worker (a cold build): kept for serve's next rebuild as if made here."""
         if self.key_memo is not None and key is not None and name in self._template_digests:
@@ -513,6 +527,8 @@ class PageCache:
                 del self.key_memo[gone]
         data = {"code": CODE_VERSION, "pages": self.new, "refs": self.new_refs, "files": sorted(self.files)}
         if self.warm is not None:
+            if self.search_inputs is not None:
+                self.warm.search_inputs[str(self.path)] = self.search_inputs   # the build succeeded
             before = self.warm.pages.get(str(self.path))
             self.warm.pages[str(self.path)] = data
             if before is not None and before["pages"] is self.old and self.misses == 0 \

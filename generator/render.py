@@ -14,7 +14,7 @@ from .cache import PageCache, track_site
 from .errors import SiteError
 from .parallel import map_ordered
 from .markdown import pygments_css
-from .search import INDEX_PATH, search_json
+from .search import INDEX_PATH, same_index, search_json
 from .model import Page, Post, Project, Site, SourceFile, TagIndex
 from .templates import render_template
 
@@ -146,6 +146,18 @@ class Renderer:
             return Output(path, text)
         self.pending.append(_Job(path, "", path, inputs, key, make=make))
         return Output(path, _Pending(len(self.pending) - 1))  # type: ignore[arg-type]
+
+    def search_index(self) -> Output:
+        """search.json, from its own inputs only: the published posts, the projects and pages."""
+        inputs = {"posts": self.site.posts, "projects": self.site.projects, "pages": self.site.pages}
+        warm = self.cache.warm if self.cache is not None else None
+        if warm is not None:
+            self.cache.search_inputs = inputs  # type: ignore[union-attr]
+            before = self.cache.search_before  # type: ignore[union-attr]
+            if before is not None and same_index(before, inputs) and self.cache.keep(INDEX_PATH):  # type: ignore[union-attr]
+                return Output(INDEX_PATH, KEPT)  # type: ignore[arg-type]
+        rows = warm.search_rows if warm is not None else None
+        return self.computed(INDEX_PATH, inputs, lambda: search_json(self.site, rows))
 
     def _render_job(self, job: _Job):  # type: ignore[no-untyped-def]
         """Run in a worker: (text, site attributes read, cache key) or the SiteError, as a value."""
@@ -383,7 +395,5 @@ def render_site(site: Site, env: jinja2.Environment, cache: PageCache | None = N
     out += r.tags()
     out += [r.standalone(page) for page in site.pages]
     out += [r.not_found(), *r.feeds()]
-    # Its own inputs only: the index changes with the published posts, projects and pages.
-    out.append(r.computed(INDEX_PATH, {"posts": site.posts, "projects": site.projects, "pages": site.pages},
-                          lambda: search_json(site, cache.warm.search_rows if cache and cache.warm else None)))
+    out.append(r.search_index())
     return r.finish(out)

