@@ -163,3 +163,36 @@ def test_a_new_process_trusts_stat_signatures_but_sees_a_same_size_edit(tmp_path
     assert "Hello, earth." in (site.out / "notes/oldest/index.html").read_text()
     build(site.root, site.clean, incremental=False)
     assert_same_tree(site.out, site.clean)
+
+
+def test_a_few_edits_write_only_the_new_records_then_the_cache_whole(tmp_path: Path) -> None:
+    """The load cache: after an edit, a build writes only the records its main file lacks (to a
+    delta file beside it); once 1/DELTA_SHARE of the records are new or unused, it writes the
+    main file whole again. Either way the output is a clean build's."""
+    import pickle
+
+    from generator.cache import DELTA_SHARE
+
+    site = Site(tmp_path)
+    posts = 10 * DELTA_SHARE
+    for i in range(posts):
+        site.file(f"content/posts/bulk-{i:03d}.md").write_text(
+            f"---\ntitle: Bulk post {i}\ndate: 2025-01-{1 + i % 28:02d}\ntags: [bulk]\n---\nBody of post {i}.\n")
+    build(site.root, site.out)
+    cache = site.root / ".shiplog-cache" / "render"
+    main = next(cache.glob("load-*.pickle"))
+    written = main.stat().st_mtime_ns
+
+    def delta_records() -> int:
+        deltas = list(cache.glob("load-*.delta"))
+        return len(pickle.loads(deltas[0].read_bytes())) - 1 if deltas else 0   # less the file keys
+
+    # Each edit adds a record and leaves one unused: 2 a post, so 10 records' worth = 5 edits.
+    for edited in range(1, 6):
+        site.edit(f"content/posts/bulk-{edited:03d}.md", "Body of post", "Edited body of post")
+        site.check()
+        assert main.stat().st_mtime_ns == written, f"main file rewritten after edit {edited}"
+        assert delta_records() == edited
+    site.edit("content/posts/bulk-006.md", "Body of post", "Edited body of post")
+    site.check()
+    assert main.stat().st_mtime_ns != written and delta_records() == 0
