@@ -15,18 +15,9 @@ import pytest
 
 from generator.cachebase import CACHE_DIR, RACY_SECONDS, SERVE_DIR
 from generator.templates import THEME_DIR
-from sitekit import SITES, Run, run_shiplog, tree, write
+from sitekit import NEW_POST, SITES, Run, edit_text as edit, run_shiplog, tree, write
 
 UP_TO_DATE = "; up to date)"
-
-NEW_POST = """---
-title: A brand new post
-date: 2026-05-20
-tags: [Testing, Fresh]
-summary: Added after the first build.
----
-Fresh words.
-"""
 
 
 def shiplog_build(root: Path, *args: str, env: dict[str, str] | None = None) -> Run:
@@ -46,13 +37,6 @@ def assert_matches_clean_build(root: Path, out: Path, *args: str) -> None:
     got, want = tree(out), tree(clean)
     assert sorted(got) == sorted(want), "file sets differ from a clean build"
     assert [p for p in want if got[p] != want[p]] == [], "files differ from a clean build"
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new))
 
 
 def _with_site_template(root: Path) -> None:
