@@ -150,13 +150,11 @@ class Renderer:
     def search_index(self) -> Output:
         """search.json, from its own inputs only: the published posts, the projects and pages."""
         inputs = {"posts": self.site.posts, "projects": self.site.projects, "pages": self.site.pages}
-        warm = self.cache.warm if self.cache is not None else None
-        if warm is not None:
-            self.cache.search_inputs = inputs  # type: ignore[union-attr]
-            before = self.cache.search_before  # type: ignore[union-attr]
-            if before is not None and same_index(before, inputs) and self.cache.keep(INDEX_PATH):  # type: ignore[union-attr]
+        cache, rows = self.cache, None
+        if cache is not None and cache.warm is not None:    # serve: kept after a body edit
+            cache.search_inputs, before, rows = inputs, cache.search_before, cache.warm.search_rows
+            if before is not None and same_index(before, inputs) and cache.keep(INDEX_PATH):
                 return Output(INDEX_PATH, KEPT)  # type: ignore[arg-type]
-        rows = warm.search_rows if warm is not None else None
         return self.computed(INDEX_PATH, inputs, lambda: search_json(self.site, rows))
 
     def _render_job(self, job: _Job):  # type: ignore[no-untyped-def]
