@@ -62,8 +62,8 @@ def _children(pid: int) -> list[int]:
 
 SAMPLE_SECONDS = 0.25
 """How often the memory of the process tree is sampled. Reading smaps_rollup walks a process's page
-tables: every 50 ms that took about 6 ms of CPU a sample from a 10,000-post shiplog build (1-2 s of
-a 13 s build), while its peak lasts seconds."""
+tables: every 50 ms that took about 6 ms of CPU a sample from a 10,000-post shiplog build (up to
+1.5 s of a 13 s build), while its peak lasts seconds."""
 
 
 def _pss_kib(pid: int) -> int:

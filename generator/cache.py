@@ -381,7 +381,7 @@ class PageCache:
                 items = None
                 if type(value) is tuple:
                     items = self._item_digests(value, known)
-                    result = "uncacheable" if None in items else digest("tuple", *items)  # as value_digest
+                    result = self._digest_of(value, [type(value).__name__, *items]) or "uncacheable"
                 else:
                     result = self.value_digest(value) or "uncacheable"
                 if self.warm is not None:
@@ -501,6 +501,10 @@ class PageCache:
                 parts += [self.value_digest(k), self.value_digest(v)]
         else:
             parts = [stable_repr(value)]
+        return self._digest_of(value, parts)
+
+    def _digest_of(self, value: Any, parts: list[str | None]) -> str | None:
+        """The digest of `value` from its parts (None if one has no stable digest), remembered."""
         result = None if None in parts else digest(*parts)  # type: ignore[arg-type]
         self._value_digests[id(value)] = (value, result)  # holds `value`, so its id is not reused
         return result
@@ -518,11 +522,7 @@ class PageCache:
                 ok = self._deps_ok[reads] = all(self.site_digest(a) == d for a, d in reads)
             if not ok:
                 return False
-        if not self.trust_files and not os.path.isfile(os.path.join(self.out, path)):
-            return False
-        self.new[path] = entry
-        self.hits += 1
-        return True
+        return self.keep(path)
 
     def keep(self, path: str) -> bool:
         """Keep the file the last build wrote at `path`, which the caller knows to be unchanged."""

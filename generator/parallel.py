@@ -2,8 +2,8 @@
 
 Workers are forked after the parent has built everything they need (the records, the Site, the
 Jinja environment), so nothing is pickled on the way in: a worker is handed a range of
-positions in a list it already has, and only the results travel back. The work is cut into a
-few contiguous ranges per worker (16) so that one slow range does not leave a core idle, and the
+positions in a list it already has, and only the results travel back. The work is cut into
+16 contiguous ranges per worker so that one slow range does not leave a core idle, and the
 parent only waits and joins the results.
 
 Forking a process that runs other threads (`shiplog serve` after its first build) can copy a

@@ -63,8 +63,8 @@ def search_json(site: Site, rows: dict[int, tuple[Any, list[int], str]] | None =
         if known is not None and known[0] is post and known[1] == refs:
             text = known[2]
         else:
-            text = _dumps([post.url, "note", post.title, post.date_iso, post.summary, refs,
-                           _headings(post.headings)])
+            url, title, date, summary, headings = _post_fields(post)
+            text = _dumps([url, "note", title, date, summary, refs, headings])
         made[id(post)] = (post, refs, text)  # holds the post, so its id is not reused meanwhile
         docs.append(text)
     if rows is not None:
@@ -80,10 +80,14 @@ def search_json(site: Site, rows: dict[int, tuple[Any, list[int], str]] | None =
             + ",".join(docs) + "]}\n")
 
 
+def _post_fields(post: Any) -> tuple[str, str, str, str, list[str]]:
+    """A post's own fields in its document (its tags are stored by position in the index's list)."""
+    return post.url, post.title, post.date_iso, post.summary, _headings(post.headings)
+
+
 def _indexed(post: Any) -> tuple[Any, ...]:
-    """What a post's document is made of."""
-    return (post.url, post.title, post.date_iso, post.summary, [t.name for t in post.tags],
-            _headings(post.headings), post.is_draft)
+    """Everything of a post's that its document, and whether it has one, is made from."""
+    return (*_post_fields(post), [t.name for t in post.tags], post.is_draft)
 
 
 def same_index(before: dict[str, Any], after: dict[str, Any]) -> bool:
