@@ -25,6 +25,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from .block_dispatch import use_block_dispatch
 from .textstats import count_words
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -155,7 +156,7 @@ def make_parser() -> MarkdownIt:
     md.add_render_rule("table_close", _render_table_close)
     md.add_render_rule("th_open", _render_th_open)
     md.add_render_rule("image", _render_image)
-    return md
+    return use_block_dispatch(md)
 
 
 _PARSER = make_parser()
