@@ -26,13 +26,20 @@ PIECES = [
     "~~struck~~", "`", "\t", "",
 ]
 INDENTS = ["", "", "", " ", "  ", "   ", "    ", "     ", "\t"]
+# What may follow on the line: inline openings, with and without their closings.
+INLINE = [
+    "", "", "", "text, with. punctuation; (and) more!", "*em*", "**strong**", "_u_", "*open",
+    "~~del~~", "`code`", "`open", "[link](/u \"t\")", "[ref]", "![img](/i.png)", "<https://example.com>",
+    "<span class=\"x\">", "<!-- c -->", "&copy;", "\\*", "a  ", "[^1]", "x|y", "| z |", "---",
+]
 
 
 def generated_documents(count: int, seed: int = 20261201) -> list[str]:
     rng = random.Random(seed)
     docs = []
     for _ in range(count):
-        lines = [rng.choice(INDENTS) + rng.choice(PIECES) for _ in range(rng.randint(1, 14))]
+        lines = [" ".join(filter(None, [rng.choice(INDENTS) + rng.choice(PIECES), rng.choice(INLINE)]))
+                 for _ in range(rng.randint(1, 14))]
         docs.append("\n".join(lines) + rng.choice(["", "\n"]))
     return docs
 
