@@ -3,8 +3,13 @@
 Workers are forked after the parent has built everything they need (the records, the Site, the
 Jinja environment), so nothing is pickled on the way in: a worker is handed a range of
 positions in a list it already has, and only the results travel back. The work is cut into
-16 contiguous ranges per worker so that one slow range does not leave a core idle, and the
-parent only waits and joins the results.
+contiguous ranges, at most 1/16 of a worker's share each and shrinking towards the end, so that
+the workers finish together; the parent only waits and joins the results.
+
+A worker writes each range's results to a file in a private temporary folder and sends back its
+name. Sent through the pool's pipe (64 KiB at a time), a range of parsed posts (about 4 MB)
+kept the worker waiting until the parent had read it all: 0.55 s of each worker's 9 s at 10,000
+posts. A file is written into the page cache at once, and the parent reads it when it is ready.
 
 Forking a process that runs other threads (`shiplog serve` after its first build) can copy a
 lock held by one of them, so then the work runs here, in order, as it does for small batches;
@@ -15,7 +20,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -26,7 +33,8 @@ R = TypeVar("R")
 MIN_ITEMS = 48
 """Below this, forking costs more than it saves."""
 RANGES_PER_WORKER = 16
-"""Small ranges: at the end, one worker finishing the last range leaves the other core idle."""
+"""The longest range is 1/16 of a worker's share: a worker holds one range's results at a time."""
+SMALLEST_RANGE = 4
 
 _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
@@ -53,19 +61,36 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_range(bounds: tuple[int, int]) -> list[Any]:
+def _run_range(task: tuple[int, int, str]) -> str:
+    """Run the job on items[start:stop]; return the file that holds the results."""
     assert _job is not None
     fn, items = _job
-    return [fn(items[i]) for i in range(*bounds)]
+    start, stop, folder = task
+    results = [fn(items[i]) for i in range(start, stop)]
+    path = os.path.join(folder, str(start))
+    with open(path, "wb") as f:
+        pickle.dump(results, f, pickle.HIGHEST_PROTOCOL)
+    return path
 
 
-def ranges(total: int, parts: int) -> list[tuple[int, int]]:
-    """`parts` contiguous (start, stop) ranges covering range(total), sizes differing by at most 1."""
-    parts = max(1, min(parts, total))
-    size, extra = divmod(total, parts)
+def _take(path: str) -> list[Any]:
+    with open(path, "rb") as f:
+        results: list[Any] = pickle.load(f)
+    os.unlink(path)
+    return results
+
+
+def ranges(total: int, workers: int) -> list[tuple[int, int]]:
+    """Contiguous (start, stop) ranges covering range(total), handed out in order. Each is at
+    most total / (16 * workers) long and at most 1/(2 * workers) of what is left after it
+    (guided scheduling): the last ranges are small, so when one worker takes the last of them
+    the other is not left idle for long. Items late in the list may also cost more than early ones
+    (a listing page against a post page)."""
+    longest = max(1, -(-total // (workers * RANGES_PER_WORKER)))
     out, start = [], 0
-    for i in range(parts):
-        stop = start + size + (1 if i < extra else 0)
+    while start < total:
+        size = min(longest, max(SMALLEST_RANGE, -(-(total - start) // (2 * workers))))
+        stop = min(total, start + size)
         out.append((start, stop))
         start = stop
     return out
@@ -83,9 +108,13 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     # neither walks them in every worker nor writes to them (which would copy their memory pages).
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
-            parts = pool.map(_run_range, ranges(len(items), workers * RANGES_PER_WORKER), chunksize=1)
+        with tempfile.TemporaryDirectory(prefix="shiplog-") as folder, \
+                multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
+            tasks = [(start, stop, folder) for start, stop in ranges(len(items), workers)]
+            out: list[R] = []
+            for path in pool.imap(_run_range, tasks, chunksize=1):   # in order, as they are done
+                out += _take(path)
     finally:
         _job = None
         gc.unfreeze()
-    return [result for part in parts for result in part]
+    return out
