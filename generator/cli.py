@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -211,5 +213,24 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The `shiplog` command: main(), then leave without tearing down the heap.
+
+    After a build of 10,000 posts, the interpreter's exit freed every record one by one: 0.3 s of
+    a 12 s build, for nothing. With no other thread running, nothing is left to clean up once
+    the output is written and the streams are flushed, so the process ends at once (as mypy's
+    hard_exit does). Tests call main(), which returns."""
+    code = main()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # a closed pipe (`shiplog status | head`): nothing to keep
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -1,6 +1,9 @@
 """A whole build of the sample site: every page type, its metadata, and reproducible output."""
 import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -167,3 +170,23 @@ def test_contents_nest_subsections_inside_their_section(site):
     assert [li.find("a").text for li in top.findall("li")] == ["Before", "One", "Two", "Three"]
     two = top.findall("li")[2]
     assert [a.text for a in two.findall("ol/li/a")] == ["Two a", "Two b"]
+
+
+def test_the_command_ends_at_once_with_its_output_and_caches_complete(site: Path):
+    """`shiplog` leaves with os._exit after main() (cli.run): its output must still reach a pipe
+    (block-buffered: PYTHONUNBUFFERED is unset here), and the load cache written by the background
+    child must be whole for the next build."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+    def shiplog(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True,
+                              env=env, timeout=120)
+
+    first = shiplog("build", "--root", str(site), "--out", str(site / "_site"))
+    assert first.returncode == 0 and first.stdout.startswith("built ") and first.stdout.endswith("\n")
+    assert list((site / ".shiplog-cache/render").glob("load-*.pickle"))
+    (site / "content/posts/code-heavy.md").touch()          # read again, found unchanged in the cache
+    again = shiplog("build", "--root", str(site), "--out", str(site / "_site"))
+    assert again.returncode == 0 and "0 pages rendered" in again.stdout, again.stdout
+    failed = shiplog("build", "--root", str(site / "missing"))
+    assert failed.returncode == 1 and "no site.yaml here" in failed.stderr
