@@ -26,6 +26,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .block_dispatch import use_block_dispatch
+from .fastlex import speed_up
 from .textstats import count_words
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -83,7 +84,7 @@ def slugify(text: str) -> str:
 @functools.lru_cache(maxsize=128)
 def _lexer(lang: str) -> Lexer | None:
     try:
-        return get_lexer_by_name(lang, stripnl=False)
+        return speed_up(get_lexer_by_name(lang, stripnl=False))
     except ClassNotFound:
         return None
 
