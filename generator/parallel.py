@@ -35,6 +35,7 @@ MIN_ITEMS = 48
 RANGES_PER_WORKER = 16
 """The longest range is 1/16 of a worker's share: a worker holds one range's results at a time."""
 SMALLEST_RANGE = 4
+"""Below this, handing a range out costs about as much as running it."""
 
 _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
@@ -82,7 +83,7 @@ def _take(path: str) -> list[Any]:
 
 def ranges(total: int, workers: int) -> list[tuple[int, int]]:
     """Contiguous (start, stop) ranges covering range(total), handed out in order. Each is at
-    most total / (16 * workers) long and at most 1/(2 * workers) of what is left after it
+    most total / (16 * workers) long and at most 1/(2 * workers) of the items not yet handed out
     (guided scheduling): the last ranges are small, so when one worker takes the last of them
     the other is not left idle for long. Items late in the list may also cost more than early ones
     (a listing page against a post page)."""
