@@ -97,3 +97,9 @@ def test_a_plugin_rule_not_in_the_table_sees_every_line():
     parser.block.ruler.before("paragraph", "spy", spy)
     parser.parse("x\n\n#tag\n\n`a`\n\n[b]\n")
     assert seen == ["x", "#", "`", "["]
+
+
+def test_another_markdown_it_release_keeps_its_own_loop(monkeypatch):
+    import markdown_it
+    monkeypatch.setattr(markdown_it, "__version__", "5.0.0")
+    assert "tokenize" not in vars(make_parser().block)

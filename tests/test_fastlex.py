@@ -87,3 +87,9 @@ def test_a_lexer_with_its_own_loop_is_left_alone():
     lexer = get_lexer_by_name("yaml")                  # an ExtendedRegexLexer
     assert "get_tokens_unprocessed" not in vars(speed_up(lexer))
     assert re.search(r"Yaml", type(lexer).__name__)
+
+
+def test_another_pygments_release_keeps_its_own_loop(monkeypatch):
+    import pygments
+    monkeypatch.setattr(pygments, "__version__", "3.0.0")
+    assert "get_tokens_unprocessed" not in vars(speed_up(get_lexer_by_name("python")))
