@@ -183,11 +183,15 @@ def clean(build: Build, trash: Path) -> None:
     `find_inode_bit`, fs/ext4/ialloc.c: 5 s, or 300 s while the inode table block is dirty), and a
     build that makes 10,000 folders right after `rm -rf` of 10,000 others spent 5-14 s of system
     time in that search (perf, 2026-11-22), more or less depending on which block group the folders
-    landed in. `empty_trash` runs once every measurement is taken."""
+    landed in. `empty_trash` runs once every measurement is taken.
+
+    Then the disks are synced: the build before (Pelican and MkDocs write 10,000 pages each) is
+    otherwise still being written back while the next tool runs, and that tool pays for it."""
     trash.mkdir(parents=True, exist_ok=True)
     for path in build.clean:
         if path.exists():
             os.replace(path, trash / f"{len(list(trash.iterdir())):04d}-{path.name}")
+    os.sync()
 
 
 def empty_trash(trash: Path) -> None:

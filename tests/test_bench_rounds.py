@@ -15,6 +15,8 @@ def recorded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     monkeypatch.setattr(sites, "build_command",
                         lambda work, tool, n: sites.Build([tool], tmp_path, (tmp_path / tool,)))
 
+    monkeypatch.setattr(sites.os, "sync", lambda: order.append("sync"))
+
     def fake_run(cmd: list[str], cwd: Path, timeout: float) -> measure.Run:
         order.append(cmd[0])
         failed = cmd[0] == "hugo" and order.count("hugo") == 2
@@ -27,7 +29,9 @@ def recorded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
 def test_tools_take_turns_and_a_failing_tool_drops_out(recorded: list[str], tmp_path: Path) -> None:
     log = run.Log(tmp_path / "runs.jsonl", "s")
     ok = run.cold_builds(log, tmp_path, ["shiplog", "hugo", "floor"], 10, 3, 60)
-    assert recorded == ["shiplog", "hugo", "floor", "shiplog", "hugo", "floor", "shiplog", "floor"]
+    builds = [tool for tool in recorded if tool != "sync"]
+    assert builds == ["shiplog", "hugo", "floor", "shiplog", "hugo", "floor", "shiplog", "floor"]
+    assert recorded[::2] == ["sync"] * 8             # the disks are synced before every build
     assert ok == {"shiplog", "floor"}
     assert len((tmp_path / "runs.jsonl").read_text().splitlines()) == 8
 
