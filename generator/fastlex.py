@@ -37,10 +37,10 @@ class _Joined:
     def __init__(self, rules: list[_Rule], flags: int) -> None:
         self.rules = rules
         parts, self.rule_of_group, group = [], {}, 1
-        for index, (rexmatch, _, _) in enumerate(rules):
-            pattern = rexmatch.__self__
+        for rule in rules:
+            pattern = rule[0].__self__
             parts.append(f"({pattern.pattern})")
-            self.rule_of_group[group] = index
+            self.rule_of_group[group] = rule
             group += 1 + pattern.groups
         self.match = re.compile("|".join(parts), flags).match
 
@@ -49,11 +49,11 @@ def _state_matchers(rules: list[_Rule]) -> list[_Joined | _Rule]:
     """The state's rules in order: runs of joinable ones as _Joined, the others alone."""
     out: list[_Joined | _Rule] = []
     run: list[_Rule] = []
-    flags = None
+    flags = 0
 
     def close() -> None:
         if len(run) > 1:
-            out.append(_Joined(list(run), flags or 0))
+            out.append(_Joined(list(run), flags))
         else:
             out.extend(run)
         run.clear()
@@ -100,7 +100,7 @@ def _tokens(self: RegexLexer, text: str, stack: tuple[str, ...] = ("root",)) -> 
                 m = matcher.match(text, pos)
                 if not m:
                     continue
-                rexmatch, action, new_state = matcher.rules[matcher.rule_of_group[m.lastindex]]
+                rexmatch, action, new_state = matcher.rule_of_group[m.lastindex]
                 if action is not None:
                     if type(action) is _TokenType:
                         yield pos, action, m.group()
