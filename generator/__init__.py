@@ -7,8 +7,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_EXPORTS = {"build": ".build", "BuildResult": ".build", "Config": ".config",
-            "load_config": ".config", "BuildFailed": ".errors", "SiteError": ".errors"}
+_EXPORTS = {"build": ".engine", "BuildResult": ".engine", "Config": ".load.config",
+            "load_config": ".load.config", "BuildFailed": ".errors", "SiteError": ".errors"}
 __all__ = list(_EXPORTS)
 
 

@@ -1,4 +1,4 @@
 """`python -m generator` is the `shiplog` command."""
-from .cli import run
+from generator.commands.cli import run
 
 run()

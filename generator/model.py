@@ -6,8 +6,8 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import Config, Link
-from .markdown import Heading, Reference, quick_pickle
+from generator.load.config import Config, Link
+from generator.markdown.convert import Heading, Reference, quick_pickle
 
 
 @quick_pickle

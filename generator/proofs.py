@@ -20,8 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .errors import ErrorCollector, SiteError
-from .model import Claim, ProofRun, Project
+from generator.errors import ErrorCollector, SiteError
+from generator.model import Claim, ProofRun, Project
 
 CACHE_DIR = ".shiplog-cache/proofs"
 _SKIP_DIRS = {"tests", "__pycache__", ".pytest_cache", "node_modules"}

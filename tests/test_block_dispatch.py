@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.block_dispatch import use_block_dispatch
-from generator.markdown import make_parser
+from generator.markdown.speedups.block_dispatch import use_block_dispatch
+from generator.markdown.convert import make_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 

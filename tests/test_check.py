@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.commands.cli import main
 
 BASIC = Path(__file__).parent / "sites" / "basic"
 IGNORE = shutil.ignore_patterns(".shiplog-cache", "_site", "__pycache__")

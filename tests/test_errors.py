@@ -103,7 +103,7 @@ def test_debug_shows_shiplog_stages_not_the_markdown_parser_trace(site):
     result = run_shiplog("build", "--root", str(site), "--out", str(site / "_site"), "--no-proofs",
                          "--no-cache", "--debug")
     assert result.code == 0, result.err
-    assert "generator.build: stages:" in result.err
+    assert "generator.engine: stages:" in result.err
     assert "markdown_it" not in result.err     # it logs every block rule it tries at DEBUG
 
 
@@ -117,8 +117,8 @@ def test_output_folder_that_is_not_a_site_is_refused(site, tmp_path):
 
 def test_writer_refuses_paths_outside_the_output_folder(tmp_path):
     from generator.errors import SiteError
-    from generator.output import write_site
-    from generator.render import Output
+    from generator.write import write_site
+    from generator.render.pages import Output
     out = tmp_path / "out"
     with pytest.raises(SiteError, match="outside the output folder"):
         write_site([Output("ok.html", "x"), Output("../escaped.html", "x")], out, [])

@@ -7,14 +7,14 @@ from pygments.lexer import RegexLexer, bygroups, default
 from pygments.lexers import get_all_lexers, get_lexer_by_name
 from pygments.token import Comment, Keyword, Name, String, Text
 
-from generator.fastlex import _Joined, _state_matchers, speed_up
-from generator.markdown import highlight_code
+from generator.markdown.speedups.fastlex import _Joined, _state_matchers, speed_up
+from generator.markdown.convert import highlight_code
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXED = ("x = 'a\\'b' # c\n/* d */ <e f=\"g\">1.5e3 0x1F @h $i ${j} `k` [l] {m} (n) ; -- o\n"
          "\"p\" '''q''' \\\n\tr  <<EOF\nheredoc\nEOF\n%s §unmatched€ \x00\n")
 TEXTS = [
-    (ROOT / "generator/cache.py").read_text(encoding="utf-8")[:2500],
+    (ROOT / "generator/incremental/cache.py").read_text(encoding="utf-8")[:2500],
     (ROOT / "templates/_macros.html").read_text(encoding="utf-8")[:1500],
     (ROOT / "Makefile").read_text(encoding="utf-8")[:1200],
     MIXED,
@@ -47,7 +47,7 @@ def test_the_languages_of_posts_are_sped_up_and_highlight_the_same():
     for lang in ["python", "bash", "sql", "go", "rust", "javascript", "typescript", "toml", "html", "css",
                  "diff", "docker", "java"]:
         assert "get_tokens_unprocessed" in vars(speed_up(get_lexer_by_name(lang))), lang
-    code = (ROOT / "generator/fastlex.py").read_text(encoding="utf-8")
+    code = (ROOT / "generator/markdown/speedups/fastlex.py").read_text(encoding="utf-8")
     stock = get_lexer_by_name("python", stripnl=False)
     assert list(stock.get_tokens(code)) == list(speed_up(get_lexer_by_name("python", stripnl=False)).get_tokens(code))
     assert '<span class="k">def</span>' in highlight_code(code, "python")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.engine import build
 from sitekit import DRAFT_EDITS, EDITS, edit_text
 
 BASIC = Path(__file__).parent / "sites" / "basic"
@@ -145,7 +145,7 @@ def test_a_new_process_trusts_stat_signatures_but_sees_a_same_size_edit(tmp_path
     import os
     import time
 
-    from generator.cachebase import RACY_SECONDS
+    from generator.incremental.store import RACY_SECONDS
 
     site = Site(tmp_path)
     post = site.file("content/posts/oldest.md")
@@ -171,7 +171,7 @@ def test_a_few_edits_write_only_the_new_records_then_the_cache_whole(tmp_path: P
     main file whole again. Either way the output is a clean build's."""
     import pickle
 
-    from generator.cache import DELTA_SHARE
+    from generator.incremental.cache import DELTA_SHARE
 
     site = Site(tmp_path)
     posts = 10 * DELTA_SHARE

@@ -1,5 +1,5 @@
 """Markdown rendering: the features a post can use, and what the HTML looks like."""
-from generator.markdown import pygments_css, render_markdown, slugify
+from generator.markdown.convert import pygments_css, render_markdown, slugify
 
 
 def test_headings_get_unique_ids_and_self_links():

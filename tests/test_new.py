@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.cli import main
+from generator.engine import build
+from generator.commands.cli import main
 
 BASIC = Path(__file__).parent / "sites" / "basic"
 IGNORE = shutil.ignore_patterns(".shiplog-cache", "_site", "__pycache__")

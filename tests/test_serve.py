@@ -297,7 +297,7 @@ def test_open_page_reloads_shows_overlay_and_recovers_in_chromium(server: Server
 
 
 def test_drafts_default_on_and_no_drafts_switch() -> None:
-    from generator.cli import make_parser
+    from generator.commands.cli import make_parser
     assert make_parser().parse_args(["serve"]).drafts is True
     args = make_parser().parse_args(["serve", "--no-drafts"])
     assert args.drafts is False and args.host == "127.0.0.1" and args.port == 8000

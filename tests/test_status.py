@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.status import bar
+from generator.commands.cli import main
+from generator.commands.status import bar
 
 BASIC = Path(__file__).parent / "sites" / "basic"
 IGNORE = shutil.ignore_patterns(".shiplog-cache", "_site", "__pycache__")

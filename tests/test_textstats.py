@@ -4,8 +4,8 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from generator.markdown import count_prose_words, render_markdown
-from generator.textstats import (count_words, draft_progress, image_seconds, reading_minutes,
+from generator.markdown.convert import count_prose_words, render_markdown
+from generator.markdown.textstats import (count_words, draft_progress, image_seconds, reading_minutes,
                                  strip_placeholders)
 
 
@@ -93,7 +93,7 @@ def test_progress_caps_at_99_while_draft_and_is_100_once_published():
 
 def test_dates_accept_days_and_iso_timestamps():
     from generator.errors import ErrorCollector
-    from generator.fields import Fields
+    from generator.load.fields import Fields
     errors = ErrorCollector()
     fields = Fields({"a": "2026-05-14", "b": "2026-05-14T09:30:00Z", "c": "14/05/2026"}, "x.md", errors, "t")
     assert str(fields.date("a")) == str(fields.date("b")) == "2026-05-14"
@@ -103,7 +103,7 @@ def test_dates_accept_days_and_iso_timestamps():
 def _count_words_by_regex(text: str) -> int:
     """DESIGN.md's rule written plainly: whitespace-separated tokens holding a word character,
     plus one per CJK character. count_words takes a faster path for ASCII text."""
-    from generator.textstats import _CJK
+    from generator.markdown.textstats import _CJK
     cjk = len(_CJK.findall(text))
     tokens = (_CJK.sub(" ", text) if cjk else text).split()
     return cjk + sum(1 for token in tokens if re.search(r"\w", token))

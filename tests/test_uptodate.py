@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cachebase import CACHE_DIR, RACY_SECONDS, SERVE_DIR
-from generator.templates import THEME_DIR
+from generator.incremental.store import CACHE_DIR, RACY_SECONDS, SERVE_DIR
+from generator.render.templates import THEME_DIR
 from sitekit import NEW_POST, SITES, Run, edit_text as edit, run_shiplog, tree, write
 
 UP_TO_DATE = "; up to date)"
@@ -119,8 +119,8 @@ def test_up_to_date_check_imports_no_heavy_library(aged_sites: dict[str, Path]) 
     result = run_shiplog("build", "--root", str(root), "--no-proofs", env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.out.rstrip().endswith(UP_TO_DATE)
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.err.splitlines() if "|" in line}
-    assert "generator.cli" in imported and "generator.uptodate" in imported
-    assert not imported & {"jinja2", "markdown_it", "pygments", "yaml", "generator.build"}
+    assert "generator.commands.cli" in imported and "generator.incremental.uptodate" in imported
+    assert not imported & {"jinja2", "markdown_it", "pygments", "yaml", "generator.engine"}
 
 
 @pytest.mark.parametrize("change", CHANGES)
@@ -164,7 +164,7 @@ def test_source_date_epoch_is_an_option(aged_sites: dict[str, Path]) -> None:
 
 def test_another_build_into_the_folder_is_seen(aged_sites: dict[str, Path]) -> None:
     """Any build into the output folder (here serve's own, with drafts) rewrites its page index."""
-    from generator.build import build
+    from generator.engine import build
 
     root = aged_sites["serve out"]
     out = built_twice(root)

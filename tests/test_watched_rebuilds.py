@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.cache import Warm
-from generator.cachebase import RACY_SECONDS
-from generator.watch import Debouncer
+from generator.engine import build
+from generator.incremental.cache import Warm
+from generator.incremental.store import RACY_SECONDS
+from generator.commands.watch import Debouncer
 from generator.errors import BuildFailed
 from sitekit import EDITS, SITES, edit_text, files_changed, stat_tree, tree
 
@@ -194,8 +194,8 @@ def test_a_tuple_the_site_holds_is_digested_item_by_item_as_a_whole(tmp_path: Pa
     digest a new process makes of the whole tuple, or a restarted server would re-render."""
     from dataclasses import replace
 
-    from generator.cache import PageCache
-    from generator.templates import make_env
+    from generator.incremental.cache import PageCache
+    from generator.render.templates import make_env
 
     root = tmp_path / "site"
     shutil.copytree(SITES / "basic", root, ignore=IGNORE)

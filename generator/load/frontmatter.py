@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import SiteError
-from .yamlfile import parse_yaml
+from generator.errors import SiteError
+from generator.load.yamlfile import parse_yaml
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import LoadMemo
-from .check import Problem, Targets, check_images, check_summaries, static_files
-from .config import load_config
-from .errors import BuildFailed
-from .load import load_what_loads
-from .model import Page, Post
+from generator.incremental.cache import LoadMemo
+from generator.commands.check import Problem, Targets, check_images, check_summaries, static_files
+from generator.load.config import load_config
+from generator.errors import BuildFailed
+from generator.load.read import load_what_loads
+from generator.model import Page, Post
 
 BAR_WIDTH = 20
 

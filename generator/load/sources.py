@@ -9,9 +9,9 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_for_filename
 from pygments.util import ClassNotFound
 
-from .fastlex import speed_up
-from .markdown import render_markdown
-from .model import SourceFile
+from generator.markdown.speedups.fastlex import speed_up
+from generator.markdown.convert import render_markdown
+from generator.model import SourceFile
 
 SOURCE_SUFFIXES = {".py", ".tla", ".cfg", ".tf", ".sql", ".toml", ".sh", ".txt", ".j2", ".jinja"}
 _SKIP_DIRS = {"__pycache__", ".pytest_cache", "node_modules", "corpus", "data", "fixtures"}

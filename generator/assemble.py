@@ -5,9 +5,9 @@ import datetime as dt
 import os
 from collections import Counter, defaultdict
 
-from .config import Config
-from .load import Loaded
-from .model import Post, Project, Site, Stats, Tag, TagIndex
+from generator.load.config import Config
+from generator.load.read import Loaded
+from generator.model import Post, Project, Site, Stats, Tag, TagIndex
 
 
 def _newest_first(posts: list[Post]) -> list[Post]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .config import Config
-from .errors import ErrorCollector, SiteError
-from .fields import Fields
-from .frontmatter import parse_document
-from .markdown import render_markdown, slugify, count_prose_words
-from .model import Page, Post, Tag
-from .textstats import draft_progress, reading_minutes, strip_placeholders
+from generator.load.config import Config
+from generator.errors import ErrorCollector, SiteError
+from generator.load.fields import Fields
+from generator.load.frontmatter import parse_document
+from generator.markdown.convert import render_markdown, slugify, count_prose_words
+from generator.model import Page, Post, Tag
+from generator.markdown.textstats import draft_progress, reading_minutes, strip_placeholders
 
 POST_KEYS = ("title", "date", "tags", "summary", "status", "target_words", "project")
 PAGE_KEYS = ("title", "summary", "order")

@@ -7,14 +7,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import LoadMemo, digest
-from .cards import card_files, card_slug, parse_card
-from .config import Config
-from .content import check_slug, markdown_files, parse_page, parse_post, relative
-from .errors import BuildFailed, ErrorCollector, SiteError
-from .model import Page, Post, Project
-from .parallel import map_ordered
-from .sources import load_sources, project_sources, render_readme
+from generator.incremental.cache import LoadMemo, digest
+from generator.load.cards import card_files, card_slug, parse_card
+from generator.load.config import Config
+from generator.load.content import check_slug, markdown_files, parse_page, parse_post, relative
+from generator.errors import BuildFailed, ErrorCollector, SiteError
+from generator.model import Page, Post, Project
+from generator.parallel import map_ordered
+from generator.load.sources import load_sources, project_sources, render_readme
 
 
 T = TypeVar("T")

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .config import Config, load_config
-from .errors import BuildFailed, SiteError
-from .load import Loaded, load_what_loads
-from .markdown import Reference
-from .model import Page, Post
-from .proofs import prove_all
-from .render import render_site
-from .site import assemble
-from .templates import THEME_DIR, make_env
+from generator.load.config import Config, load_config
+from generator.errors import BuildFailed, SiteError
+from generator.load.read import Loaded, load_what_loads
+from generator.markdown.convert import Reference
+from generator.model import Page, Post
+from generator.proofs import prove_all
+from generator.render.pages import render_site
+from generator.assemble import assemble
+from generator.render.templates import THEME_DIR, make_env
 
 _ID = re.compile(r"""\s(?:id|name)\s*=\s*["']([^"']+)["']""")
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")

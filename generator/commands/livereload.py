@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 
-from .errors import SiteError
+from generator.errors import SiteError
 
 EVENTS_PATH = "/__shiplog/events"
 

@@ -5,11 +5,11 @@ import json
 import unicodedata
 from pathlib import Path
 
-from .cards import card_files
-from .config import load_config
-from .content import SLUG, check_slug
-from .errors import SiteError
-from .markdown import slugify
+from generator.load.cards import card_files
+from generator.load.config import load_config
+from generator.load.content import SLUG, check_slug
+from generator.errors import SiteError
+from generator.markdown.convert import slugify
 
 OUTLINE = """\
 TODO: the hook. One paragraph: the problem, and why a reader should care.

@@ -9,8 +9,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import ErrorCollector, did_you_mean
-from .yamlfile import LineDict
+from generator.errors import ErrorCollector, did_you_mean
+from generator.load.yamlfile import LineDict
 
 
 class Fields:

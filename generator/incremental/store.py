@@ -29,10 +29,10 @@ def digest(*parts: str | bytes) -> str:
 
 
 def _code_version() -> str:
-    here = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     parts: list[str | bytes] = []
-    for path in sorted(here.glob("*.py")):
-        parts += [path.name, path.read_bytes()]
+    for path in sorted(package.rglob("*.py")):
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
     for name in _LIBRARIES:
         try:
             parts.append(f"{name}=={importlib.metadata.version(name)}")

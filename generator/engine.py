@@ -10,16 +10,16 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import CACHE_DIR, LoadMemo, PageCache, Warm
-from .config import load_config
-from .errors import BuildFailed, SiteError
-from .load import load_site
-from .model import Site
-from .output import check_output_dir, make_stage, write_site
-from .proofs import prove_all
-from .render import render_site
-from .site import assemble
-from .templates import THEME_DIR, make_env, templates_state
+from generator.incremental.cache import CACHE_DIR, LoadMemo, PageCache, Warm
+from generator.load.config import load_config
+from generator.errors import BuildFailed, SiteError
+from generator.load.read import load_site
+from generator.model import Site
+from generator.write import check_output_dir, make_stage, write_site
+from generator.proofs import prove_all
+from generator.render.pages import render_site
+from generator.assemble import assemble
+from generator.render.templates import THEME_DIR, make_env, templates_state
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cachebase import (CACHE_DIR, CODE_VERSION, Signature, changed_since, keep_newest, out_digest,
+from generator.incremental.store import (CACHE_DIR, CODE_VERSION, Signature, changed_since, keep_newest, out_digest,
                         page_index_path, signature, write_pickle)
 
 FORMAT = 1
@@ -72,7 +72,7 @@ def _walk(folder: str, found: dict[str, Signature | None], skip: frozenset[str] 
 def snapshot(root: Path) -> tuple[dict[str, Signature | None], int] | None:
     """The signatures of everything a build of `root` can read, and when they were taken;
     None when some input cannot be watched this way."""
-    from .templates import THEME_DIR  # the slow path: the build imports it anyway
+    from generator.render.templates import THEME_DIR  # the slow path: the build imports it anyway
 
     root = root.resolve()
     taken_ns = time.time_ns()

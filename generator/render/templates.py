@@ -9,11 +9,11 @@ from typing import Any
 
 import jinja2
 
-from .cachebase import changed_since, signature
-from .config import Config
-from .errors import SiteError
+from generator.incremental.store import changed_since, signature
+from generator.load.config import Config
+from generator.errors import SiteError
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "templates"
+THEME_DIR = Path(__file__).resolve().parents[2] / "templates"
 """shiplog's own theme; a site's templates/ overrides any of its files."""
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Site, Tag
+from generator.model import Site, Tag
 
 INDEX_PATH = "search.json"
 MAX_HEADINGS = 12

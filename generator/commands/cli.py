@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cachebase import SERVE_DIR
+from generator.incremental.store import SERVE_DIR
 
 if TYPE_CHECKING:
-    from .build import BuildResult
-    from .errors import SiteError
+    from generator.engine import BuildResult
+    from generator.errors import SiteError
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def _summary(result: BuildResult) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from . import uptodate
+    from generator.incremental import uptodate
 
     start = time.monotonic()
     root = args.root.resolve()
@@ -104,7 +104,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     uptodate.forget(root, out)
     taken = None if args.no_cache else uptodate.snapshot(root)
 
-    from .build import build
+    from generator.engine import build
 
     result = build(root, out, drafts=args.drafts, proofs=not args.no_proofs,
                    incremental=not args.no_cache)
@@ -124,8 +124,8 @@ def _interrupt(signum: int, frame: object) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     import signal
 
-    from .errors import SiteError
-    from .serve import Reporter, serve
+    from generator.errors import SiteError
+    from generator.commands.serve import Reporter, serve
 
     def failed(errors: list[SiteError]) -> None:
         for error in errors:
@@ -150,7 +150,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import new_post
+    from generator.commands.scaffold import new_post
 
     path = new_post(args.root, args.title, args.project, args.target_words)
     try:
@@ -162,7 +162,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import check_site
+    from generator.commands.check import check_site
 
     problems = check_site(args.root)
     for problem in problems:
@@ -177,7 +177,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .status import format_status, site_status
+    from generator.commands.status import format_status, site_status
 
     unicode = (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
     print("\n".join(format_status(site_status(args.root), unicode=unicode)))
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         # shiplog's own messages only: markdown-it-py logs every block rule it tries at DEBUG,
         # which made a --debug build of 10,000 posts four times slower and unreadable.
         logging.getLogger("generator").setLevel(logging.DEBUG)
-    from .errors import BuildFailed, SiteError
+    from generator.errors import BuildFailed, SiteError
 
     try:
         return COMMANDS[args.command](args)

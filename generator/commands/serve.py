@@ -21,13 +21,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .build import BuildResult, build
-from .cache import Warm
-from .cachebase import SERVE_DIR
-from .errors import BuildFailed, SiteError
-from .livereload import EVENTS_PATH, error_page, event_data, inject
-from .search import search_json
-from .watch import Watcher
+from generator.engine import BuildResult, build
+from generator.incremental.cache import Warm
+from generator.incremental.store import SERVE_DIR
+from generator.errors import BuildFailed, SiteError
+from generator.commands.livereload import EVENTS_PATH, error_page, event_data, inject
+from generator.render.search import search_json
+from generator.commands.watch import Watcher
 
 log = logging.getLogger(__name__)
 

@@ -25,9 +25,9 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from .block_dispatch import use_block_dispatch
-from .fastlex import speed_up
-from .textstats import count_words
+from generator.markdown.speedups.block_dispatch import use_block_dispatch
+from generator.markdown.speedups.fastlex import speed_up
+from generator.markdown.textstats import count_words
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"<[^>]*>")

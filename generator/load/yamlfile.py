@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .errors import SiteError
+from generator.errors import SiteError
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -45,9 +45,9 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from .cachebase import (CACHE_DIR, CODE_VERSION, changed_since, digest, keep_newest,
+from generator.incremental.store import (CACHE_DIR, CODE_VERSION, changed_since, digest, keep_newest,
                         page_index_path, signature, write_pickle)
-from .model import Site
+from generator.model import Site
 
 log = logging.getLogger(__name__)
 

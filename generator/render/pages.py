@@ -10,13 +10,13 @@ from typing import Any
 
 import jinja2
 
-from .cache import PageCache, track_site
-from .errors import SiteError
-from .parallel import map_ordered
-from .markdown import pygments_css
-from .search import INDEX_PATH, same_index, search_json
-from .model import Page, Post, Project, Site, SourceFile, TagIndex
-from .templates import render_template
+from generator.incremental.cache import PageCache, track_site
+from generator.errors import SiteError
+from generator.parallel import map_ordered
+from generator.markdown.convert import pygments_css
+from generator.render.search import INDEX_PATH, same_index, search_json
+from generator.model import Page, Post, Project, Site, SourceFile, TagIndex
+from generator.render.templates import render_template
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +176,7 @@ class Renderer:
             return exc
         if self.stage is None:
             return text, tuple(sorted(attrs)), key
-        from .output import write_staged  # output.py imports this module
+        from generator.write import write_staged  # output.py imports this module
 
         write_staged(self.stage, job.path, text, self._made)  # the text never travels back
         return None, tuple(sorted(attrs)), key  # None: STAGED (markers do not survive pickling)

@@ -4,12 +4,12 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from .config import Link, Config
-from .content import check_slug, make_tags
-from .errors import ErrorCollector, SiteError
-from .fields import Fields
-from .model import Claim, Project, Section
-from .yamlfile import parse_yaml
+from generator.load.config import Link, Config
+from generator.load.content import check_slug, make_tags
+from generator.errors import ErrorCollector, SiteError
+from generator.load.fields import Fields
+from generator.model import Claim, Project, Section
+from generator.load.yamlfile import parse_yaml
 
 CARD_FILE = "card.yaml"
 CARD_KEYS = ("title", "tagline", "order", "kind", "tags", "stack", "sections", "details", "proof",

@@ -5,9 +5,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ErrorCollector, SiteError
-from .fields import Fields
-from .yamlfile import parse_yaml
+from generator.errors import ErrorCollector, SiteError
+from generator.load.fields import Fields
+from generator.load.yamlfile import parse_yaml
 
 CONFIG_FILE = "site.yaml"
 _URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")

@@ -9,8 +9,8 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import SiteError
-from .render import KEPT, STAGED, Output
+from generator.errors import SiteError
+from generator.render.pages import KEPT, STAGED, Output
 
 
 def safe_destination(base: Path, rel: str) -> Path:
