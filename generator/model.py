@@ -3,11 +3,104 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, TypeVar
 
-from generator.load.config import Config, Link
-from generator.markdown.convert import Heading, Reference, quick_pickle
+_T = TypeVar("_T")
+
+
+def quick_pickle(cls: type[_T]) -> type[_T]:
+    """Pickle a frozen slots dataclass as its constructor call: the generated __setstate__ looks
+    up the fields on every call, which was most of reading the load cache back at 10,000 posts."""
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+
+    def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
+        return cls, tuple(getattr(self, name) for name in names)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str
+    role: str = ""
+    pitch: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything site.yaml says, with defaults filled in. Paths are absolute."""
+
+    root: Path
+    title: str
+    base_url: str
+    """Canonical origin and path prefix, without a trailing slash (https://example.dev)."""
+    author: Author
+    description: str = ""
+    language: str = "en"
+    links: tuple[Link, ...] = ()
+    repo_url: str = ""
+    """Where the code lives; project cards link to their module there when set."""
+    wpm: int = 238
+    """Reading speed for prose (non-fiction silent reading)."""
+    code_line_seconds: float = 3.0
+    target_words: int = 1500
+    """Default planned length of a draft that sets no target_words."""
+    home_headline: str = ""
+    home_intro: str = ""
+    home_latest: int = 5
+    notes_title: str = "Engineering Notes"
+    notes_intro: str = ""
+    per_page: int = 20
+    feed_entries: int = 20
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def projects_dir(self) -> Path:
+        return self.root / "projects"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    def absolute(self, url: str) -> str:
+        """The canonical absolute URL of a site-relative URL such as /notes/x/."""
+        return self.base_url + url
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    id: str
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A link or image target in the body, with the file line it is on."""
+    target: str
+    line: int
+    alt: str = ""
+
+
 
 
 @quick_pickle

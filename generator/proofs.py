@@ -21,21 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import ErrorCollector, SiteError
+from generator.incremental.inventory import files_under
+from generator.incremental.store import PROOFS_DIR, atomic_write
 from generator.model import Claim, ProofRun, Project
 
-CACHE_DIR = ".shiplog-cache/proofs"
-_SKIP_DIRS = {"tests", "__pycache__", ".pytest_cache", "node_modules"}
-_SKIP_FILES = {"README.md", "card.yaml"}
+NOT_PROOF_INPUTS = {"README.md", "card.yaml"}
 STDERR_TAIL = 12
 
 
 def module_files(project_dir: Path) -> list[Path]:
-    """The files a proof's output can depend on: the package minus tests, docs and caches."""
+    """The files a proof's output can depend on: the package's inputs minus its tests and docs."""
     files = []
-    for path in sorted(project_dir.rglob("*")):
+    for path in files_under(project_dir):
         rel = path.relative_to(project_dir)
-        if (path.is_file() and not _SKIP_DIRS.intersection(rel.parts[:-1])
-                and rel.as_posix() not in _SKIP_FILES and path.suffix != ".pyc"):
+        if rel.parts[0] != "tests" and rel.as_posix() not in NOT_PROOF_INPUTS:
             files.append(path)
     return files
 
@@ -52,7 +51,7 @@ class ProofCache:
     """One JSON file per project: the last verified run, with the hash and args it was for."""
 
     def __init__(self, root: Path) -> None:
-        self.folder = root / CACHE_DIR
+        self.folder = root / PROOFS_DIR
 
     def get(self, slug: str) -> dict[str, Any] | None:
         try:
@@ -62,11 +61,8 @@ class ProofCache:
             return None
 
     def put(self, slug: str, entry: dict[str, Any]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{slug}.json.tmp"
         # Keys keep the module's own order, so a cached result reads back exactly as the fresh run.
-        tmp.write_text(json.dumps(entry, indent=2) + "\n")
-        tmp.replace(self.folder / f"{slug}.json")
+        atomic_write(self.folder / f"{slug}.json", (json.dumps(entry, indent=2) + "\n").encode())
 
 
 def _tail(text: str) -> str:

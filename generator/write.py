@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.errors import SiteError
+from generator.incremental.store import atomic_write
 from generator.render.pages import KEPT, STAGED, Output
 
 
@@ -88,15 +89,6 @@ def _same_bytes(path: str, data: bytes) -> bool:
         return False
 
 
-def _replace_file(dest: str, data: bytes) -> None:
-    """Write `dest` so that readers see the old bytes or the new ones, never half."""
-    os.makedirs(os.path.dirname(dest), exist_ok=True)
-    tmp = f"{dest}.shiplog-{os.getpid()}.tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, dest)
-
-
 def write_site(outputs: Iterable[Output], out: Path, static_dirs: Iterable[tuple[Path, str]],
                stage: Path | None = None, previous: set[str] | None = None) -> tuple[int, set[str]]:
     """Put every output and static file in `out`; returns (outputs, every file path written).
@@ -157,7 +149,7 @@ def _update_in_place(outputs: list[Output], out: Path, stage: Path, statics: dic
             data = source.read_bytes()
             dest = _fresh_destination(base, rel)
             if not _same_bytes(dest, data):
-                _replace_file(dest, data)
+                atomic_write(dest, data)
                 shutil.copystat(source, dest)
     for output in outputs:
         if output.text is KEPT:      # most of a rebuild: the file in place is this page already
@@ -169,7 +161,7 @@ def _update_in_place(outputs: list[Output], out: Path, stage: Path, statics: dic
             continue
         data = output.text.encode("utf-8")  # type: ignore[union-attr]
         if not _same_bytes(dest, data):
-            _replace_file(dest, data)
+            atomic_write(dest, data)
     for rel in sorted(stale, reverse=True):
         dest = Path(_fresh_destination(base, rel))
         dest.unlink(missing_ok=True)

@@ -145,7 +145,7 @@ def test_a_new_process_trusts_stat_signatures_but_sees_a_same_size_edit(tmp_path
     import os
     import time
 
-    from generator.incremental.store import RACY_SECONDS
+    from generator.incremental.inventory import RACY_SECONDS
 
     site = Site(tmp_path)
     post = site.file("content/posts/oldest.md")

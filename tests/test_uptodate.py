@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.incremental.store import CACHE_DIR, RACY_SECONDS, SERVE_DIR
-from generator.render.templates import THEME_DIR
+from generator.incremental.inventory import RACY_SECONDS
+from generator.incremental.store import CACHE_DIR, SERVE_DIR
+from generator.incremental.inventory import THEME_DIR
 from sitekit import NEW_POST, SITES, Run, edit_text as edit, run_shiplog, tree, write
 
 UP_TO_DATE = "; up to date)"

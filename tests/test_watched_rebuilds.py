@@ -13,7 +13,7 @@ import pytest
 
 from generator.engine import build
 from generator.incremental.cache import Warm
-from generator.incremental.store import RACY_SECONDS
+from generator.incremental.inventory import RACY_SECONDS
 from generator.commands.watch import Debouncer
 from generator.errors import BuildFailed
 from sitekit import EDITS, SITES, edit_text, files_changed, stat_tree, tree

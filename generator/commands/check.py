@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from generator.load.config import Config, load_config
+from generator.load.config import load_config
+from generator.model import Config
 from generator.errors import BuildFailed, SiteError
 from generator.load.read import Loaded, load_what_loads
-from generator.markdown.convert import Reference
+from generator.model import Reference
 from generator.model import Page, Post
 from generator.proofs import prove_all
 from generator.render.pages import render_site

@@ -16,33 +16,15 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from generator.incremental.inventory import SOURCE_DIRS, is_source
+
 log = logging.getLogger(__name__)
 
-WATCHED_DIRS = ("content", "templates", "projects", "static")
-WATCHED_FILES = ("site.yaml",)
-IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".git", "node_modules", ".mypy_cache"}
 # Opening or reading a file is not a change: the build itself reads every source.
 IGNORED_EVENTS = {"opened", "closed_no_write"}
 QUIET_SECONDS = 0.025
 """An editor's save (truncate and write, or write a temp file and rename it) is a burst of events
 a few milliseconds long; the rebuild waits this long after the last one."""
-
-
-def is_source(path: Path, root: Path) -> bool:
-    """True for files whose change can change the built site (editor scratch files are not)."""
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        return False
-    if not parts:
-        return False
-    if len(parts) == 1:
-        return parts[0] in WATCHED_FILES or parts[0] in WATCHED_DIRS
-    if parts[0] not in WATCHED_DIRS or IGNORED_PARTS.intersection(parts):
-        return False
-    name = parts[-1]
-    return not (name.startswith((".#", ".~")) or name.endswith(("~", ".swp", ".swx", ".pyc", ".tmp"))
-                or name == "4913")
 
 
 class Debouncer:
@@ -122,11 +104,11 @@ class Watcher:
         # The root itself non-recursively (site.yaml, a content/ folder created later), and each
         # source folder recursively: a recursive watch on the root would also cover .venv and .git.
         self.observer.schedule(self.handler, str(self.root), recursive=False)
-        for name in WATCHED_DIRS:
+        for name in SOURCE_DIRS:
             self._watch(self.root / name)
 
     def _watch(self, folder: Path) -> bool:
-        if folder.parent != self.root or folder.name not in WATCHED_DIRS or folder.name in self.watched \
+        if folder.parent != self.root or folder.name not in SOURCE_DIRS or folder.name in self.watched \
                 or not folder.is_dir():
             return False
         self.watched.add(folder.name)

@@ -37,7 +37,6 @@ import os
 import pickle
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,8 +44,9 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from generator.incremental.store import (CACHE_DIR, CODE_VERSION, changed_since, digest, keep_newest,
-                        page_index_path, signature, write_pickle)
+from generator.incremental.inventory import trusted_signature
+from generator.incremental.store import (CACHE_DIR, CODE_VERSION, digest, keep_newest, page_index_path,
+                                         read_pickle, write_pickle)
 from generator.model import Site
 
 log = logging.getLogger(__name__)
@@ -86,18 +86,6 @@ def stable_repr(value: Any) -> str | None:
     """repr() when it is the same in every run; None when it shows an object address."""
     text = repr(value)
     return None if " at 0x" in text else text
-
-
-def _read_pickle(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as f:
-            data = pickle.load(f)
-        return data if isinstance(data, dict) else {}
-    except FileNotFoundError:
-        return {}
-    except Exception as exc:  # a cache is only ever a speed-up: a bad one is dropped
-        log.warning("ignoring unreadable cache %s: %s", path, exc)
-        return {}
 
 
 def _write_pickle(path: Path, data: dict[str, Any], stale_glob: str | None = None) -> None:
@@ -172,11 +160,11 @@ class LoadMemo:
         if warm is not None and warm.records is not None:
             self.old = warm.records
         else:
-            self.old = _read_pickle(self.path)
+            self.old = read_pickle(self.path)
             stored_keys = self.old.pop(_FILE_KEYS, None)
             self.base_keys = frozenset(self.old)
             if self.old:
-                delta = _read_pickle(self.delta_path)
+                delta = read_pickle(self.delta_path)
                 stored_keys = delta.pop(_FILE_KEYS, stored_keys)
                 self.old.update(delta)
         self.file_keys: dict[str, tuple[tuple[Any, ...], str]] = \
@@ -202,10 +190,8 @@ class LoadMemo:
         write racing the read shows as a change next time). None for a file modified in the last
         RACY_SECONDS: a second write within the file system's clock tick could leave mtime, ctime
         and size as they were (git's "racily clean" rule), so it is read every time."""
-        found = signature(path)
-        if found is None or changed_since(found, time.time_ns()):
-            return None
-        return (*found, *inputs)
+        found = trusted_signature(path)
+        return None if found is None else (*found, *inputs)
 
     def untouched_key(self, path: str, inputs: tuple[Any, ...]) -> str | None:
         """The content key of a file the watcher says nobody touched since this process last read
@@ -341,7 +327,7 @@ class PageCache:
         self.warm = warm
         stored = warm.pages.get(str(self.path)) if warm is not None else None
         if stored is None:
-            stored = _read_pickle(self.path)
+            stored = read_pickle(self.path)
         self.old: dict[str, Any] = stored.get("pages", {}) if stored.get("code") == CODE_VERSION else {}
         self.cold = not self.old
         """Nothing to reuse: every page renders, and its key is worked out where it renders."""

@@ -1,22 +1,39 @@
-"""What the caches share and what `shiplog build`'s up-to-date check needs before anything heavy is
-imported (no jinja2, markdown-it-py, Pygments or YAML here): where the caches live, the digest,
-the generator's code version and the racy-clean window."""
+"""The one store of derived artifacts under .shiplog-cache/, its key scheme and its one atomic write.
+
+    render/load-<code>.pickle    parsed records, by content key (records.py)
+    render/pages-<out>.pickle    per output folder: each page's key and the site attributes it read
+    render/uptodate-<out>.pickle per output folder: the inventory of the last build (uptodate.py)
+    render/jinja/                compiled templates (Jinja's own bytecode cache)
+    proofs/<slug>.json           the last verified proof run of each card (proofs.py)
+    blobs/<kind>/<key>           content-addressed artifacts: pictures a build made (Blobs)
+    serve/                       where `shiplog serve` builds
+
+Key scheme: a key is `digest(kind, version, *inputs)`: what is made, the version of whatever makes
+it (CODE_VERSION for records and pages, the renderer's version for pictures) and every input, in
+bytes. A key names its artifact exactly, so a hit is what a clean build would make, and nothing
+is ever invalidated by time. Every file here is written by `atomic_write`: a reader sees the old
+file or the new one, never half; anything unreadable is dropped, since the store is only a speed-up.
+Imports nothing heavy (the up-to-date check runs before jinja2 or YAML load)."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
+import logging
 import os
 import pickle
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+log = logging.getLogger(__name__)
+
 CACHE_DIR = ".shiplog-cache/render"
+PROOFS_DIR = ".shiplog-cache/proofs"
+BLOBS_DIR = ".shiplog-cache/blobs"
 SERVE_DIR = ".shiplog-cache/serve"
 """Where serve builds by default: never _site/, so drafts shown while writing are never deployed."""
-RACY_SECONDS = 2
-"""A file changed this close to when its signature was taken may change again within the file
-system's clock tick, leaving mtime, ctime and size as they were (git's "racily clean" rule)."""
 _LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml")
 
 
@@ -56,38 +73,76 @@ def page_index_path(root: Path, out: Path) -> Path:
     return root / CACHE_DIR / f"pages-{out_digest(out)}.pickle"
 
 
-Signature = tuple[int, int, int, int, int]
-
-
-def signature(path: str | Path) -> Signature | None:
-    """What says a file is untouched: (mtime_ns, ctime_ns, size, inode, device); None if missing."""
+def atomic_write(path: str | Path, data: bytes) -> None:
+    """Write `path` so that readers see the old file or the new one, never half."""
+    path = str(path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
-
-
-def changed_since(sig: Signature, ns: int) -> bool:
-    """True when the file changed at or after `ns` - RACY_SECONDS: its signature cannot be trusted."""
-    return max(sig[0], sig[1]) >= ns - RACY_SECONDS * 1_000_000_000
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def write_pickle(path: Path, data: Any) -> None:
-    """Write `path` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    atomic_write(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def read_pickle(path: Path) -> dict[str, Any]:
+    """A stored dict, or {} when it is missing or unreadable (a bad cache only costs time)."""
+    try:
+        with path.open("rb") as f:
+            data = pickle.load(f)
+        return data if isinstance(data, dict) else {}
+    except FileNotFoundError:
+        return {}
+    except Exception as exc:
+        log.warning("ignoring unreadable cache %s: %s", path, exc)
+        return {}
+
+
+class Blobs:
+    """Content-addressed artifacts of one kind (diagrams, charts, images, social cards)."""
+
+    def __init__(self, root: Path, kind: str, version: str) -> None:
+        self.folder = root / BLOBS_DIR / kind
+        self.kind = kind
+        self.version = version
+
+    def key(self, *inputs: str | bytes) -> str:
+        return digest(self.kind, self.version, *inputs)
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            with open(self.folder / key, "rb") as f:
+                return f.read()
+        except OSError:
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        atomic_write(self.folder / key, data)
+
+    def make(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """The stored artifact, or make() it and store it."""
+        found = self.get(key)
+        if found is None:
+            found = make()
+            self.put(key, found)
+        return found
 
 
 def keep_newest(folder: Path, pattern: str, keep: int) -> None:
     """Delete all but the `keep` most recently written files matching `pattern`: one cache file per
     output folder, and builds into temporary folders (tests, previews) would otherwise pile up."""
     def written(path: Path) -> int:
-        found = signature(path)
-        return found[0] if found else 0
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:
+            return 0
 
     for old in sorted(folder.glob(pattern), key=written, reverse=True)[keep:]:
         old.unlink(missing_ok=True)

@@ -30,16 +30,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from generator.incremental.store import (CACHE_DIR, CODE_VERSION, Signature, changed_since, keep_newest, out_digest,
-                        page_index_path, signature, write_pickle)
+from generator.incremental import inventory
+from generator.incremental.inventory import Inventory, signature
+from generator.incremental.store import (CACHE_DIR, CODE_VERSION, PROOFS_DIR, keep_newest, out_digest,
+                                         page_index_path, write_pickle)
 
-FORMAT = 1
+FORMAT = 2
 KEEP_MANIFESTS = 4
-_SKIP_IN_PROJECTS = frozenset({"__pycache__", ".pytest_cache"})
-"""Folders nothing reads (load.project_key and proofs.module_files leave them out)."""
-
-class Unwatchable(Exception):
-    """An input the manifest cannot see change by stat() alone."""
 
 
 def manifest_path(root: Path, out: Path) -> Path:
@@ -53,55 +50,13 @@ def options(root: Path, out: Path, drafts: bool, proofs: bool) -> dict[str, Any]
             "python": sys.version, "code": CODE_VERSION}
 
 
-def _walk(folder: str, found: dict[str, Signature | None], skip: frozenset[str] = frozenset()) -> None:
-    """Record `folder`, and every file and folder under it."""
-    found[folder] = signature(folder)
-    if found[folder] is None:
-        return
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name not in skip:
-                    _walk(entry.path, found, skip)
-            elif entry.is_symlink() and os.path.isdir(entry.path):
-                raise Unwatchable(entry.path)
-            else:
-                found[entry.path] = signature(entry.path)
+def snapshot(root: Path) -> tuple[Inventory, int] | None:
+    """The inventory of everything a build of `root` can read (with the proof results), and when
+    it was taken; None when some input cannot be watched."""
+    return inventory.take(root, (root.resolve() / PROOFS_DIR,))
 
 
-def snapshot(root: Path) -> tuple[dict[str, Signature | None], int] | None:
-    """The signatures of everything a build of `root` can read, and when they were taken;
-    None when some input cannot be watched this way."""
-    from generator.render.templates import THEME_DIR  # the slow path: the build imports it anyway
-
-    root = root.resolve()
-    taken_ns = time.time_ns()
-    found: dict[str, Signature | None] = {}
-    try:
-        found[str(root / "site.yaml")] = signature(str(root / "site.yaml"))
-        trees = [root / "content", root / "templates", root / "static", THEME_DIR,
-                 root / ".shiplog-cache" / "proofs"]
-        for tree in dict.fromkeys(str(t.resolve()) for t in trees):
-            _walk(tree, found)
-        projects = str(root / "projects")
-        found[projects] = signature(projects)
-        if found[projects] is not None:
-            with os.scandir(projects) as entries:
-                for entry in entries:
-                    if entry.is_symlink() and os.path.isdir(entry.path):
-                        raise Unwatchable(entry.path)
-                    if not entry.is_dir(follow_symlinks=False):
-                        continue                        # no card can be in it
-                    if os.path.lexists(os.path.join(entry.path, "card.yaml")):
-                        _walk(entry.path, found, _SKIP_IN_PROJECTS)
-                    else:
-                        found[entry.path] = signature(entry.path)  # a card added changes this
-    except (Unwatchable, OSError):
-        return None
-    return found, taken_ns
-
-
-def record(root: Path, out: Path, opts: dict[str, Any], taken: tuple[dict[str, Signature | None], int],
+def record(root: Path, out: Path, opts: dict[str, Any], taken: tuple[Inventory, int],
            written: set[str] | frozenset[str], summary: dict[str, int]) -> None:
     """Write the manifest of a build that just succeeded; nothing if an output is unaccounted for."""
     out = out.resolve()
@@ -147,11 +102,9 @@ def check(root: Path, out: Path, opts: dict[str, Any]) -> tuple[dict[str, int] |
         changed = sorted(k for k in opts.keys() | recorded_options.keys()
                          if opts.get(k) != recorded_options.get(k))
         return None, f"options changed: {', '.join(changed)}"
-    for name, recorded in inputs.items():
-        if signature(name) != recorded:
-            return None, f"changed: {name}"
-        if recorded is not None and changed_since(recorded, taken_ns):
-            return None, f"changed too close to the last build to trust its timestamps: {name}"
+    why = inventory.first_difference(inputs, taken_ns)
+    if why is not None:
+        return None, why
     for name, recorded in outputs.items():
         if signature(name) != recorded:
             return None, f"output changed or missing: {name}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from generator.load.config import Link, Config
+from generator.model import Config, Link
 from generator.load.content import check_slug, make_tags
 from generator.errors import ErrorCollector, SiteError
 from generator.load.fields import Fields

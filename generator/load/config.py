@@ -2,77 +2,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
+from generator.model import Author, Config, Link
 from generator.errors import ErrorCollector, SiteError
 from generator.load.fields import Fields
 from generator.load.yamlfile import parse_yaml
 
 CONFIG_FILE = "site.yaml"
 _URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    label: str
-    url: str
-
-
-@dataclass(frozen=True, slots=True)
-class Author:
-    name: str
-    role: str = ""
-    pitch: str = ""
-    email: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    """Everything site.yaml says, with defaults filled in. Paths are absolute."""
-
-    root: Path
-    title: str
-    base_url: str
-    """Canonical origin and path prefix, without a trailing slash (https://example.dev)."""
-    author: Author
-    description: str = ""
-    language: str = "en"
-    links: tuple[Link, ...] = ()
-    repo_url: str = ""
-    """Where the code lives; project cards link to their module there when set."""
-    wpm: int = 238
-    """Reading speed for prose (non-fiction silent reading)."""
-    code_line_seconds: float = 3.0
-    target_words: int = 1500
-    """Default planned length of a draft that sets no target_words."""
-    home_headline: str = ""
-    home_intro: str = ""
-    home_latest: int = 5
-    notes_title: str = "Engineering Notes"
-    notes_intro: str = ""
-    per_page: int = 20
-    feed_entries: int = 20
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def projects_dir(self) -> Path:
-        return self.root / "projects"
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def static_dir(self) -> Path:
-        return self.root / "static"
-
-    def absolute(self, url: str) -> str:
-        """The canonical absolute URL of a site-relative URL such as /notes/x/."""
-        return self.base_url + url
 
 
 def _links(fields: Fields, key: str) -> tuple[Link, ...]:

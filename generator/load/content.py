@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.load.config import Config
+from generator.model import Config
 from generator.errors import ErrorCollector, SiteError
 from generator.load.fields import Fields
 from generator.load.frontmatter import parse_document

@@ -9,8 +9,9 @@ from typing import TypeVar
 
 from generator.incremental.cache import LoadMemo, digest
 from generator.load.cards import card_files, card_slug, parse_card
-from generator.load.config import Config
+from generator.model import Config
 from generator.load.content import check_slug, markdown_files, parse_page, parse_post, relative
+from generator.incremental.inventory import files_under
 from generator.errors import BuildFailed, ErrorCollector, SiteError
 from generator.model import Page, Post, Project
 from generator.parallel import map_ordered
@@ -186,8 +187,7 @@ def project_key(path: Path, rel: str, slug: str, config: Config) -> str:
     """Everything a Project record is made from: the card, the README, the bytes of each source
     file it highlights, and the names of all its files (README links are checked against them)."""
     folder = path.parent
-    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                   if "__pycache__" not in p.parts and ".pytest_cache" not in p.parts)
+    names = [p.relative_to(folder).as_posix() for p in files_under(folder)]
     parts: list[str | bytes] = ["project", rel, slug, repr(config), path.read_bytes(), "\n".join(names)]
     readme = folder / "README.md"
     parts.append(readme.read_bytes() if readme.is_file() else b"-")

@@ -10,11 +10,13 @@ from pygments.lexers import get_lexer_for_filename
 from pygments.util import ClassNotFound
 
 from generator.markdown.speedups.fastlex import speed_up
+from generator.incremental.inventory import files_under
 from generator.markdown.convert import render_markdown
 from generator.model import SourceFile
 
 SOURCE_SUFFIXES = {".py", ".tla", ".cfg", ".tf", ".sql", ".toml", ".sh", ".txt", ".j2", ".jinja"}
-_SKIP_DIRS = {"__pycache__", ".pytest_cache", "node_modules", "corpus", "data", "fixtures"}
+DATA_DIRS = {"corpus", "data", "fixtures"}
+"""Inputs, but not worth reading on the site."""
 _FORMATTER = HtmlFormatter(nowrap=True)
 MAX_BYTES = 200_000
 
@@ -22,10 +24,9 @@ MAX_BYTES = 200_000
 def project_sources(project_dir: Path) -> list[Path]:
     """Code and tests worth reading, in a stable order (data folders and caches left out)."""
     files = []
-    for path in sorted(project_dir.rglob("*")):
+    for path in files_under(project_dir):
         rel = path.relative_to(project_dir)
-        if (path.is_file() and path.suffix in SOURCE_SUFFIXES
-                and not _SKIP_DIRS.intersection(rel.parts[:-1])
+        if (path.suffix in SOURCE_SUFFIXES and not DATA_DIRS.intersection(rel.parts[:-1])
                 and path.stat().st_size <= MAX_BYTES):
             files.append(path)
     return files

@@ -11,9 +11,9 @@ import html
 import logging
 import re
 import sys
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -28,40 +28,11 @@ from pygments.util import ClassNotFound
 from generator.markdown.speedups.block_dispatch import use_block_dispatch
 from generator.markdown.speedups.fastlex import speed_up
 from generator.markdown.textstats import count_words
+from generator.model import Heading, Reference
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"<[^>]*>")
 _FORMATTER = HtmlFormatter(nowrap=True)
-_T = TypeVar("_T")
-
-
-def quick_pickle(cls: type[_T]) -> type[_T]:
-    """Pickle a frozen slots dataclass as its constructor call: the generated __setstate__ looks
-    up the fields on every call, which was most of reading the load cache back at 10,000 posts."""
-    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
-
-    def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
-        return cls, tuple(getattr(self, name) for name in names)
-
-    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
-    return cls
-
-
-@quick_pickle
-@dataclass(frozen=True, slots=True)
-class Heading:
-    level: int
-    text: str
-    id: str
-
-
-@quick_pickle
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """A link or image target in the body, with the file line it is on."""
-    target: str
-    line: int
-    alt: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,20 +2,15 @@
 from __future__ import annotations
 
 import sys
-import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator.incremental.store import changed_since, signature
-from generator.load.config import Config
+from generator.incremental.inventory import THEME_DIR, files_under, trusted_signature
+from generator.model import Config
 from generator.errors import SiteError
-
-THEME_DIR = Path(__file__).resolve().parents[2] / "templates"
-"""shiplog's own theme; a site's templates/ overrides any of its files."""
-
 
 def template_dirs(config: Config) -> list[Path]:
     dirs = [config.templates_dir] if config.templates_dir.is_dir() else []
@@ -41,14 +36,10 @@ def templates_state(config: Config) -> tuple[Any, ...]:
     """What an environment's loaded templates depend on: the config and every template file's
     path, size and times (a file added to the site's templates/ overrides the theme's)."""
     files: list[Any] = []
-    now = time.time_ns()
     for folder in template_dirs(config):
-        for path in sorted(folder.rglob("*")):
-            found = signature(path) if path.is_file() else None
-            if found is not None:
-                files.append((str(path), found))
-                if changed_since(found, now):
-                    files.append(object())  # written just now: a second write could look the same
+        for path in files_under(folder):
+            # a file written just now is never the same: a second write could leave it looking so
+            files.append((str(path), trusted_signature(path) or object()))
     return repr(config), tuple(files)
 
 
