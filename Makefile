@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install serve build test bench clean
 
-$(STAMP): pyproject.toml $(PROJECT_REQS)
+$(STAMP): pyproject.toml $(PROJECT_REQS) tools/setup_renderers.sh
+	bash tools/setup_renderers.sh
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]' $(foreach r,$(PROJECT_REQS),-r $(r))

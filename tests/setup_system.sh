@@ -2,7 +2,8 @@
 # What the test suite needs beyond Python packages, installed only where missing:
 #   Debian packages (as root): Java for the Nu HTML Checker, Chromium for the browser tests,
 #     the Noto colour emoji font (the ⏱ glyph in screenshots), Node.js + npm for the npm tools;
-#   npm packages (package.json / package-lock.json, into node_modules/): axe-core, vnu-jar, lighthouse.
+#   npm packages (package.json / package-lock.json, into node_modules/): axe-core, vnu-jar, lighthouse;
+#   the diagram renderers, through tools/setup_renderers.sh.
 # Without root or apt the missing pieces are named; the tests that need them then skip, except
 # under CI=true, where they fail.
 set -euo pipefail
@@ -21,6 +22,8 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "WARNING: missing ${need[*]}; tests that need them will be skipped (or fail under CI=true)" >&2
   fi
 fi
+# The build's own renderers (graphviz, plantuml), as `make install` installs them.
+bash tools/setup_renderers.sh
 # npm tools: reinstall when package-lock.json changed since the last install. --ignore-scripts:
 # vnu-jar's postinstall would fetch a Java runtime; the system Java runs its bundled vnu.jar.
 if command -v npm >/dev/null; then
