@@ -173,3 +173,11 @@ def test_the_nu_html_checker_accepts_a_page_with_two_diagrams(dot_html, seq_html
     proc = subprocess.run([java, "-Xss4m", "-jar", str(vnu), "--stdout", "--also-check-svg", str(page)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout
+
+
+def test_ids_plantuml_makes_from_names_become_valid_xml_names():
+    needs("plantuml")
+    out = render_diagram("plantuml", "@startuml\nclass Order\nclass Payment\nOrder --> Payment\n@enduml",
+                         id_prefix="k")
+    ids = re.findall(r'\bid="([^"]+)"', out)
+    assert len(ids) > 1 and all(re.fullmatch(r"k-[A-Za-z0-9_.-]+", i) for i in ids), ids

@@ -189,9 +189,8 @@ _PLANTUML_ROLES = {
     "#020202": "var(--muted)",     # lifelines, dividers, group frames
     "#030303": "var(--accent)",    # participant borders
     "#040404": "var(--accent-bg)", # participant boxes
-    "#050505": "var(--code-bg)",   # notes, dividers, group headers
+    "#050505": "var(--code-bg)",   # notes, dividers, groups, boxes
     "#060606": "var(--card)",      # activation bars
-    "#070707": "var(--rule)",      # group/box backgrounds
 }
 _PLANTUML_SKIN = {
     "shadowing": "false", "BackgroundColor": "transparent", "defaultFontName": "sans-serif",
@@ -203,12 +202,14 @@ _PLANTUML_SKIN = {
     "SequenceDividerBorderColor": "#020202", "SequenceDividerBackgroundColor": "#050505",
     "SequenceGroupBorderColor": "#020202", "SequenceGroupBackgroundColor": "#050505",
     "SequenceGroupHeaderFontColor": "#010101", "SequenceBoxBorderColor": "#020202",
-    "SequenceBoxBackgroundColor": "#070707", "SequenceReferenceBorderColor": "#020202",
+    "SequenceBoxBackgroundColor": "#050505", "SequenceReferenceBorderColor": "#020202",
     "SequenceReferenceBackgroundColor": "#050505", "SequenceReferenceHeaderBackgroundColor": "#050505",
     "SequenceDelayFontColor": "#010101", "BorderColor": "#020202",
     "ClassBorderColor": "#030303", "ClassBackgroundColor": "#040404",
     "ComponentBorderColor": "#030303", "ComponentBackgroundColor": "#040404",
     "ActivityBorderColor": "#030303", "ActivityBackgroundColor": "#040404",
+    "ActivityStartColor": "#010101", "ActivityEndColor": "#010101", "ActivityBarColor": "#010101",
+    "ActivityDiamondBorderColor": "#030303", "ActivityDiamondBackgroundColor": "#040404",
     "StateBorderColor": "#030303", "StateBackgroundColor": "#040404",
 }
 
@@ -279,8 +280,14 @@ def inline_svg(root: ET.Element, *, id_prefix: str, title: str, paint: Paint, cs
                drop: Callable[[ET.Element], bool] = lambda el: False) -> str:
     """`root` serialised as an inline <svg role="img"> for HTML: colours through `paint`, fonts
     inherited, ids prefixed, fixed size replaced by its viewBox size that shrinks to fit."""
-    ids = {el.get("id") for el in root.iter() if el.get("id")}
-    rename = {old: f"{id_prefix}-{old}" for old in ids}
+    rename: dict[str, str] = {}      # in document order, so the same input gets the same ids
+    for el in root.iter():
+        old = el.get("id")
+        if old and old not in rename:   # PlantUML's ids ("Order->Payment") are no XML names
+            new = f"{id_prefix}-" + re.sub(r"[^A-Za-z0-9_.-]", "_", old)
+            while new in rename.values():
+                new += "_"
+            rename[old] = new
 
     def refs(value: str) -> str:
         return re.sub(r"url\(\s*['\"]?#([^)'\"]+)['\"]?\s*\)",
