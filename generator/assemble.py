@@ -5,7 +5,7 @@ import datetime as dt
 import os
 from collections import Counter, defaultdict
 
-from generator.load.config import Config
+from generator.model import Config
 from generator.load.read import Loaded
 from generator.model import Post, Project, Site, Stats, Tag, TagIndex
 

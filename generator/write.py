@@ -1,6 +1,7 @@
-"""Stage 4, the only writer: build the whole site in a temp folder, then swap it in.
+"""The last stage, and the only code that writes the site: into a stage folder, then swapped in.
 
-If anything fails before the swap, the previous output folder is left exactly as it was.
+If anything fails before the swap, the previous output folder is left exactly as it was. Render
+workers hand their pages to `Stage.put` as they finish them (the render itself writes nothing).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from generator.errors import SiteError
 from generator.incremental.store import atomic_write
-from generator.render.pages import KEPT, STAGED, Output
+from generator.render.pages import Rendering
 
 
 def safe_destination(base: Path, rel: str) -> Path:
@@ -76,9 +77,18 @@ def _write_text(dest: str, text: str, made: set[str]) -> None:
         f.write(text)
 
 
-def write_staged(stage: Path, rel: str, text: str, made: set[str]) -> None:
-    """Write one rendered page into the stage (worker processes do this in parallel)."""
-    _write_text(_fresh_destination(str(stage), rel), text, made)
+class Stage:
+    """A fresh folder beside the output folder that rendered pages are put in, by any process."""
+
+    def __init__(self, out: Path) -> None:
+        self.folder = make_stage(out)
+        self._made: set[str] = set()
+
+    def put(self, rel: str, text: str) -> None:
+        _write_text(_fresh_destination(str(self.folder), rel), text, self._made)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _same_bytes(path: str, data: bytes) -> bool:
@@ -89,36 +99,35 @@ def _same_bytes(path: str, data: bytes) -> bool:
         return False
 
 
-def write_site(outputs: Iterable[Output], out: Path, static_dirs: Iterable[tuple[Path, str]],
+def write_site(rendering: Rendering, out: Path, static_dirs: Iterable[tuple[Path, str]],
                stage: Path | None = None, previous: set[str] | None = None) -> tuple[int, set[str]]:
     """Put every output and static file in `out`; returns (outputs, every file path written).
 
     With no `previous`, the whole site is made in the stage (a fresh temp dir) and swapped in as
     `out`. With `previous`, the files the last build left in `out` (it is intact), `out` is
     updated in place: only files that changed are written (each atomically: renamed into place),
-    pages the last build wrote unchanged (KEPT) are left alone, and files no longer built go.
-    Pages marked STAGED were written to the stage by the render workers. If anything fails
+    pages the last build wrote unchanged (`rendering.kept`) are left alone, and files no longer
+    built go. Pages in `rendering.sunk` were put in the stage by the render workers. If anything fails
     before this point the previous output is untouched."""
     out = out.resolve()
     stage = make_stage(out) if stage is None else stage
-    outputs = list(outputs)
     statics = static_files(static_dirs)
-    produced = {o.path for o in outputs}
+    produced = set(rendering.paths)
     files = set(statics) | produced
     try:
         if previous is not None and out.is_dir():
-            _update_in_place(outputs, out, stage, statics, produced, previous - files)
+            _update_in_place(rendering, out, stage, statics, produced, previous - files)
             shutil.rmtree(stage, ignore_errors=True)
         else:
-            _fill_stage(outputs, out, stage, statics, produced)
+            _fill_stage(rendering, out, stage, statics, produced)
             swap_in(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    return len(outputs), files
+    return len(produced), files
 
 
-def _fill_stage(outputs: list[Output], out: Path, stage: Path, statics: dict[str, Path],
+def _fill_stage(rendering: Rendering, out: Path, stage: Path, statics: dict[str, Path],
                 produced: set[str]) -> None:
     base = str(stage)
     made: set[str] = set()
@@ -127,21 +136,18 @@ def _fill_stage(outputs: list[Output], out: Path, stage: Path, statics: dict[str
             dest = _fresh_destination(base, rel)
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             shutil.copy2(source, dest)
-    for output in outputs:
-        dest = _fresh_destination(base, output.path)
-        if output.text is STAGED:
-            continue
-        if output.text is KEPT:      # the last build's file in `out` is this page, byte for byte
-            parent = os.path.dirname(dest)
-            if parent not in made:
-                os.makedirs(parent, exist_ok=True)
-                made.add(parent)
-            shutil.copyfile(out / output.path, dest)
-            continue
-        _write_text(dest, output.text, made)  # type: ignore[arg-type]
+    for rel in rendering.kept:        # the last build's file in `out` is this page, byte for byte
+        dest = _fresh_destination(base, rel)
+        parent = os.path.dirname(dest)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        shutil.copyfile(out / rel, dest)
+    for output in rendering.outputs:
+        _write_text(_fresh_destination(base, output.path), output.text, made)
 
 
-def _update_in_place(outputs: list[Output], out: Path, stage: Path, statics: dict[str, Path],
+def _update_in_place(rendering: Rendering, out: Path, stage: Path, statics: dict[str, Path],
                      produced: set[str], stale: set[str]) -> None:
     base, staged = str(out), str(stage)
     for rel, source in statics.items():
@@ -151,15 +157,13 @@ def _update_in_place(outputs: list[Output], out: Path, stage: Path, statics: dic
             if not _same_bytes(dest, data):
                 atomic_write(dest, data)
                 shutil.copystat(source, dest)
-    for output in outputs:
-        if output.text is KEPT:      # most of a rebuild: the file in place is this page already
-            continue
+    for rel in rendering.sunk:        # kept pages, most of a rebuild, are in place already
+        dest = _fresh_destination(base, rel)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        os.replace(_fresh_destination(staged, rel), dest)
+    for output in rendering.outputs:
         dest = _fresh_destination(base, output.path)
-        if output.text is STAGED:
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            os.replace(_fresh_destination(staged, output.path), dest)
-            continue
-        data = output.text.encode("utf-8")  # type: ignore[union-attr]
+        data = output.text.encode("utf-8")
         if not _same_bytes(dest, data):
             atomic_write(dest, data)
     for rel in sorted(stale, reverse=True):

@@ -118,8 +118,8 @@ def test_output_folder_that_is_not_a_site_is_refused(site, tmp_path):
 def test_writer_refuses_paths_outside_the_output_folder(tmp_path):
     from generator.errors import SiteError
     from generator.write import write_site
-    from generator.render.pages import Output
+    from generator.render.pages import Output, Rendering
     out = tmp_path / "out"
     with pytest.raises(SiteError, match="outside the output folder"):
-        write_site([Output("ok.html", "x"), Output("../escaped.html", "x")], out, [])
+        write_site(Rendering([Output("ok.html", "x"), Output("../escaped.html", "x")], [], []), out, [])
     assert not (tmp_path / "escaped.html").exists() and not out.exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.engine import build
+from generator.engine import Engine, build
 from generator.incremental.cache import Warm
 from generator.incremental.inventory import RACY_SECONDS
 from generator.commands.watch import Debouncer
@@ -31,14 +31,14 @@ A new post, found because the watcher said a new file appeared.
 
 
 class Served:
-    """A site built as `shiplog serve` builds it: one Warm across builds, paths handed in."""
+    """A site built as `shiplog serve` builds it: one warm Engine across builds, paths handed in."""
 
     def __init__(self, tmp_path: Path) -> None:
         self.root = tmp_path / "site"
         shutil.copytree(SITES / "basic", self.root, ignore=IGNORE)
         self.out = tmp_path / "serve"
         self.clean = tmp_path / "clean"
-        self.warm = Warm()
+        self.engine = Engine(self.root, self.out, keep_warm=True)
         self.build(None)
         self.age_sources()
 
@@ -52,7 +52,7 @@ class Served:
         time.sleep(RACY_SECONDS + 0.1)
 
     def build(self, changed: set[str] | None) -> None:
-        build(self.root, self.out, warm=self.warm, changed=changed)
+        self.engine.build(changed)
 
     def post(self, name: str) -> Path:
         return self.root / "content" / "posts" / name

@@ -14,16 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from generator.load.config import load_config
-from generator.model import Config
+from generator.engine import Engine, Options
 from generator.errors import BuildFailed, SiteError
-from generator.load.read import Loaded, load_what_loads
-from generator.model import Reference
-from generator.model import Page, Post
-from generator.proofs import prove_all
-from generator.render.pages import render_site
-from generator.assemble import assemble
-from generator.render.templates import THEME_DIR, make_env
+from generator.incremental.inventory import THEME_DIR
+from generator.load.read import Loaded
+from generator.model import Config, Page, Post, Reference
 
 _ID = re.compile(r"""\s(?:id|name)\s*=\s*["']([^"']+)["']""")
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
@@ -67,12 +62,12 @@ def static_files(config: Config) -> set[str]:
     return files
 
 
-def collect_targets(config: Config, loaded: Loaded) -> Targets:
+def collect_targets(engine: Engine, config: Config, loaded: Loaded) -> Targets:
     """Render the site in memory (drafts included) and note every page and id; SiteError if it fails."""
-    site = assemble(config, loaded, with_drafts=True)
+    site = engine.assemble(config, loaded)
     pages: dict[str, set[str]] = {}
     files = static_files(config)
-    for output in render_site(site, make_env(config)):
+    for output in engine.render(site, engine.environment(config)).outputs:
         if output.path.endswith(".html"):
             pages[output.path] = set(_ID.findall(output.text))
         else:
@@ -200,21 +195,22 @@ def check_summaries(config: Config, records: list[Post | Page]) -> list[Problem]
 
 def check_site(root: Path) -> list[Problem]:
     """Every problem of the site at `root`, errors and warnings, sorted by file and line."""
+    engine = Engine(root, options=Options(drafts=True, proofs=False, incremental=False))
     try:
-        config = load_config(root)
+        config = engine.config()
     except BuildFailed as exc:
         return [Problem(e) for e in exc.errors]
-    loaded, errors = load_what_loads(config)
+    loaded, errors = engine.load(config, keep_going=True)
     problems = [Problem(e) for e in errors]
     try:
-        loaded = Loaded(loaded.posts, loaded.pages, prove_all(config.root, loaded.projects, run=False))
+        loaded = engine.prove(loaded)
     except BuildFailed as exc:
         problems += [Problem(e) for e in exc.errors]
     loaded_records: list[Post | Page] = [*loaded.posts, *loaded.pages]
     records = [precise(config, r) for r in loaded_records]
     problems += check_summaries(config, records)
     try:
-        targets = collect_targets(config, loaded)
+        targets = collect_targets(engine, config, loaded)
     except SiteError as exc:
         problems.append(Problem(exc))
         problems.append(Problem(SiteError("links and images were not checked: the site does not render"), True))

@@ -1,7 +1,7 @@
 """The `shiplog` command. The only place that prints errors and chooses the exit code.
 
 Each command imports what it needs when it runs: `shiplog build` with nothing changed is answered
-by uptodate.py before jinja2, markdown-it-py, Pygments and YAML are loaded (a quarter second)."""
+by Engine.up_to_date before jinja2, markdown-it-py, Pygments and YAML are loaded (a quarter second)."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.engine import Engine, Options
 from generator.incremental.store import SERVE_DIR
 
 if TYPE_CHECKING:
@@ -69,13 +70,6 @@ def report(errors: list[SiteError], command: str = "build") -> None:
     print(f"{n} error{'s' if n != 1 else ''}{tail}", file=sys.stderr)
 
 
-def _counts(result: BuildResult) -> dict[str, int]:
-    site = result.site
-    return {"files": result.files, "published": site.stats.published,
-            "in_progress": site.stats.in_progress, "projects": len(site.projects),
-            "rendered": result.rendered, "reused": result.reused}
-
-
 def _summary_line(counts: dict[str, int], seconds: float, out: Path, note: str = "") -> str:
     return (f"built {counts['files']} files in {seconds:.2f}s -> {out}  "
             f"({counts['published']} published, {counts['in_progress']} in progress, "
@@ -84,36 +78,18 @@ def _summary_line(counts: dict[str, int], seconds: float, out: Path, note: str =
 
 
 def _summary(result: BuildResult) -> str:
-    return _summary_line(_counts(result), result.seconds, result.out)
+    return _summary_line(result.counts(), result.seconds, result.out)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.incremental import uptodate
-
     start = time.monotonic()
-    root = args.root.resolve()
-    out = (args.out or root / "_site").resolve()
-    options = uptodate.options(root, out, args.drafts, not args.no_proofs)
-    if not args.no_cache:
-        last, why = uptodate.check(root, out, options)
-        log.debug("up-to-date check: %s", why)
-        if last is not None:
-            unchanged = {**last, "rendered": 0, "reused": last["rendered"] + last["reused"]}
-            print(_summary_line(unchanged, time.monotonic() - start, out, "; up to date"))
-            return 0
-    uptodate.forget(root, out)
-    taken = None if args.no_cache else uptodate.snapshot(root)
-
-    from generator.engine import build
-
-    result = build(root, out, drafts=args.drafts, proofs=not args.no_proofs,
-                   incremental=not args.no_cache)
-    if taken is not None:
-        try:
-            uptodate.record(root, out, options, taken, result.written, _counts(result))
-        except OSError as exc:  # only the next build's speed depends on it
-            log.warning("could not write the up-to-date manifest: %s", exc)
-    print(_summary(result))
+    engine = Engine(args.root, args.out, Options(args.drafts, not args.no_proofs, not args.no_cache))
+    last = engine.up_to_date()
+    if last is not None:
+        unchanged = {**last, "rendered": 0, "reused": last["rendered"] + last["reused"]}
+        print(_summary_line(unchanged, time.monotonic() - start, engine.out, "; up to date"))
+        return 0
+    print(_summary(engine.build()))
     return 0
 
 

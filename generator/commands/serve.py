@@ -21,8 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.engine import BuildResult, build
-from generator.incremental.cache import Warm
+from generator.engine import BuildResult, Engine, Options
 from generator.incremental.store import SERVE_DIR
 from generator.errors import BuildFailed, SiteError
 from generator.commands.livereload import EVENTS_PATH, error_page, event_data, inject
@@ -190,18 +189,18 @@ class Reporter:
 def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int = 8000,
           out: Path | None = None, drafts: bool = True, proofs: bool = True) -> None:
     """Build, then serve and rebuild on change until interrupted (KeyboardInterrupt propagates)."""
-    root = root.resolve()
-    out = (out or root / SERVE_DIR).resolve()
+    engine = Engine(root, out, Options(drafts, proofs), keep_warm=True, default_out=SERVE_DIR)
+    root, out, warm = engine.root, engine.out, engine.warm
+    assert warm is not None
     state = LiveState()
     lock = threading.Lock()
-    warm = Warm()  # the caches, kept in memory from one rebuild to the next (cache.py)
 
     def rebuild(changed: set[str] | None = None) -> None:
         with lock:
             first = warm.records is None
             result = None
             try:
-                result = build(root, out, drafts=drafts, proofs=proofs, warm=warm, changed=changed)
+                result = engine.build(changed)
             except BuildFailed as exc:
                 state.publish(exc.errors)
                 reporter.failed(exc.errors)

@@ -10,11 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.incremental.cache import LoadMemo
 from generator.commands.check import Problem, Targets, check_images, check_summaries, static_files
-from generator.load.config import load_config
+from generator.engine import Engine
 from generator.errors import BuildFailed
-from generator.load.read import load_what_loads
 from generator.model import Page, Post
 
 BAR_WIDTH = 20
@@ -35,12 +33,12 @@ class Status:
 
 
 def site_status(root: Path) -> Status:
+    engine = Engine(root)
     try:
-        config = load_config(root)
+        config = engine.config()
     except BuildFailed as exc:
         return Status([], [], [Problem(e) for e in exc.errors])
-    memo = LoadMemo(config.root)
-    loaded, errors = load_what_loads(config, memo)
+    loaded, errors = engine.load(config, keep_going=True)
     problems = [Problem(e) for e in errors]
     records: list[Post | Page] = [*loaded.posts, *loaded.pages]
     problems += check_summaries(config, records)

@@ -4,8 +4,7 @@ from __future__ import annotations
 import json
 from contextlib import suppress
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -24,6 +23,28 @@ class Output:
     path: str
     """Relative to the output folder, always with / separators (notes/x/index.html)."""
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """What the writer is to do: every path of the site is in exactly one of the three lists."""
+    outputs: list[Output]
+    """Files to write, with their text."""
+    kept: list[str]
+    """Pages the last build wrote to the output folder with the very same inputs: left as they are."""
+    sunk: list[str]
+    """Pages handed to the render's `sink` where they were rendered (the writer's stage)."""
+
+    @property
+    def paths(self) -> list[str]:
+        return [o.path for o in self.outputs] + self.kept + self.sunk
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """An output while the site is being rendered: its text, KEPT, or a pending render."""
+    path: str
+    text: Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +95,7 @@ class _Marker:
 
 
 KEPT = _Marker("KEPT")
-"""Output.text of a page the last build already wrote, unchanged, to the output folder."""
-STAGED = _Marker("STAGED")
-"""Output.text of a page a render worker wrote straight to the stage folder (see output.py)."""
+"""_Draft.text of a page the last build already wrote, unchanged, to the output folder."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +103,9 @@ class _Pending:
     """Where a page's text goes once `Renderer.finish` has rendered it."""
     index: int
 
+
+Sink = Callable[[str, str], None]
+"""Takes (output path, text) of a page as soon as it is rendered, in the process that rendered it."""
 
 MetaOf = Callable[[], Meta]
 """A page's Meta, made only when the page is rendered: most pages of a rebuild are not."""
@@ -109,14 +131,13 @@ class Renderer:
     """Renders each kind of page; one method per kind, each returning Outputs."""
 
     def __init__(self, site: Site, env: jinja2.Environment, cache: PageCache | None = None,
-                 stage: Path | None = None) -> None:
+                 sink: Sink | None = None) -> None:
         self.site = site
         self.config = site.config
         self.env = env
         self.cache = cache
         self.pending: list[_Job] = []
-        self.stage = stage
-        self._made: set[str] = set()
+        self.sink = sink
 
     def render(self, path: str, name: str, rendering: str, context: dict[str, Any],
                meta: MetaOf | None = None) -> str:
@@ -130,31 +151,31 @@ class Renderer:
         elif self.cache is not None:
             key = self.cache.static_key(name, context, path)
             if self.cache.lookup(path, key):
-                return KEPT  # type: ignore[return-value]
+                return KEPT
         self.pending.append(_Job(path, name, rendering, context, key, meta))
-        return _Pending(len(self.pending) - 1)  # type: ignore[return-value]
+        return _Pending(len(self.pending) - 1)
 
-    def computed(self, path: str, inputs: dict[str, Any], make: Callable[[], str]) -> Output:
+    def computed(self, path: str, inputs: dict[str, Any], make: Callable[[], str]) -> _Draft:
         """A file made by code rather than a template, from `inputs` only: kept when they did
         not change, else made in a worker alongside the pages."""
         key = self.cache.data_key(path, inputs) if self.cache is not None else None
         if self.cache is not None and self.cache.lookup(path, key):
-            return Output(path, KEPT)  # type: ignore[arg-type]
+            return _Draft(path, KEPT)
         if self.cache is not None and self.cache.warm is not None:
             text = make()       # serve: here, so that what `make` keeps in the Warm is kept
             self.cache.store(path, key, set())
-            return Output(path, text)
+            return _Draft(path, text)
         self.pending.append(_Job(path, "", path, inputs, key, make=make))
-        return Output(path, _Pending(len(self.pending) - 1))  # type: ignore[arg-type]
+        return _Draft(path, _Pending(len(self.pending) - 1))
 
-    def search_index(self) -> Output:
+    def search_index(self) -> _Draft:
         """search.json, from its own inputs only: the published posts, the projects and pages."""
         inputs = {"posts": self.site.posts, "projects": self.site.projects, "pages": self.site.pages}
         cache, rows = self.cache, None
         if cache is not None and cache.warm is not None:    # serve: kept after a body edit
             cache.search_inputs, before, rows = inputs, cache.search_before, cache.warm.search_rows
             if before is not None and same_index(before, inputs) and cache.keep(INDEX_PATH):
-                return Output(INDEX_PATH, KEPT)  # type: ignore[arg-type]
+                return _Draft(INDEX_PATH, KEPT)
         return self.computed(INDEX_PATH, inputs, lambda: search_json(self.site, rows))
 
     def _render_job(self, job: _Job):  # type: ignore[no-untyped-def]
@@ -174,16 +195,14 @@ class Renderer:
             text = render_template(self.env, job.name, job.rendering, context)
         except SiteError as exc:
             return exc
-        if self.stage is None:
+        if self.sink is None:
             return text, tuple(sorted(attrs)), key
-        from generator.write import write_staged  # output.py imports this module
+        self.sink(job.path, text)       # in the worker: the text never travels back
+        return None, tuple(sorted(attrs)), key
 
-        write_staged(self.stage, job.path, text, self._made)  # the text never travels back
-        return None, tuple(sorted(attrs)), key  # None: STAGED (markers do not survive pickling)
-
-    def finish(self, outputs: list[Output]) -> list[Output]:
-        """Render every pending page (in worker processes when there are many), store them in the
-        cache, and put their text in place; the first template error, in page order, is raised."""
+    def finish(self, drafts: list[_Draft]) -> Rendering:
+        """Render every pending page (in worker processes when there are many) and store them in
+        the cache; the first template error, in page order, is raised."""
         results = map_ordered(self._render_job, self.pending)
         for job, result in zip(self.pending, results):
             if isinstance(result, SiteError):
@@ -193,9 +212,19 @@ class Renderer:
                 if job.key is _KEY_IN_WORKER:
                     self.cache.remember_key(job.path, job.name, job.context, result[2])
         self.pending = []
-        texts = [STAGED if result[0] is None else result[0] for result in results]  # type: ignore[index]
-        return [replace(o, text=texts[o.text.index]) if isinstance(o.text, _Pending) else o
-                for o in outputs]
+        rendering = Rendering([], [], [])
+        for draft in drafts:
+            text = draft.text
+            if text is KEPT:
+                rendering.kept.append(draft.path)
+                continue
+            if isinstance(text, _Pending):
+                text = results[text.index][0]   # type: ignore[index]
+                if text is None:
+                    rendering.sunk.append(draft.path)
+                    continue
+            rendering.outputs.append(Output(draft.path, text))
+        return rendering
 
     def meta(self, title: str, description: str, url: str, **extra: Any) -> MetaOf:
         """A page's <head> data, made when the page renders. It must come only from the config and
@@ -207,12 +236,12 @@ class Renderer:
             return Meta(full, description or self.config.description, url, self.config.absolute(url), **made)
         return make
 
-    def page(self, name: str, url: str, rendering: str, meta: MetaOf, **context: Any) -> Output:
+    def page(self, name: str, url: str, rendering: str, meta: MetaOf, **context: Any) -> _Draft:
         path = page_path(url) if not url.endswith(".html") else url.lstrip("/")
         if self.cache is not None and self.cache.kept(path, name, context):
-            return Output(path, KEPT)  # type: ignore[arg-type]
+            return _Draft(path, KEPT)
         text = self.render(path, name, rendering, dict(site=self.site, config=self.config, **context), meta)
-        return Output(path, text)
+        return _Draft(path, text)
 
     def person(self) -> dict[str, Any]:
         author = self.config.author
@@ -224,13 +253,13 @@ class Renderer:
             data["sameAs"] = links
         return data
 
-    def home(self) -> Output:
+    def home(self) -> _Draft:
         jsonld = {"@context": "https://schema.org", **self.person()}
         meta = self.meta(self.config.title, self.config.description, "/", jsonld=jsonld)
         return self.page("home.html", "/", "the home page", meta,
                          latest=self.site.posts[:self.config.home_latest])
 
-    def notes(self) -> list[Output]:
+    def notes(self) -> list[_Draft]:
         out = []
         chunks = paginate(self.site.posts, self.config.per_page)
         for number, chunk in enumerate(chunks, 1):
@@ -244,12 +273,12 @@ class Renderer:
                                  posts=chunk, pager=pager))
         return out
 
-    def post(self, post: Post) -> Output:
+    def post(self, post: Post) -> _Draft:
         older, newer = self.site.neighbours.get(post.slug, (None, None))
         context = {"post": post, "older": older, "newer": newer, "project": self.site.project(post.project)}
         path = page_path(post.url)
         if self.cache is not None and self.cache.kept(path, "post.html", context):
-            return Output(path, KEPT)  # type: ignore[arg-type]   # most posts of a rebuild: nothing else to make
+            return _Draft(path, KEPT)   # most posts of a rebuild: nothing else to make
 
         def jsonld() -> dict[str, Any]:
             data: dict[str, Any] = {
@@ -266,14 +295,14 @@ class Renderer:
                          noindex=post.is_draft)
         return self.page("post.html", post.url, post.source, meta, **context)
 
-    def projects_index(self) -> list[Output]:
+    def projects_index(self) -> list[_Draft]:
         meta = self.meta("Projects", "Every project on this site, with the figures its code produced.",
                          "/projects/", jsonld={"@context": "https://schema.org", "@type": "CollectionPage",
                                                "name": "Projects", "url": self.config.absolute("/projects/")})
         return [self.page("projects.html", "/projects/", "the projects page", meta),
-                Output("projects.json", projects_json(self.site))]
+                _Draft("projects.json", projects_json(self.site))]
 
-    def project(self, project: Project) -> list[Output]:
+    def project(self, project: Project) -> list[_Draft]:
         jsonld: dict[str, Any] = {
             "@context": "https://schema.org", "@type": "SoftwareSourceCode", "name": project.title,
             "description": project.tagline, "url": self.config.absolute(project.url),
@@ -289,21 +318,21 @@ class Renderer:
             out.append(self.source(project, source))
         return out
 
-    def source(self, project: Project, source: SourceFile) -> Output:
+    def source(self, project: Project, source: SourceFile) -> _Draft:
         url = f"{project.url}{source.page}"
         meta = self.meta(f"projects/{project.slug}/{source.path}",
                          f"Source of {source.path} in {project.title}", url)
         return self.page("source.html", url, f"projects/{project.slug}/{source.path}", meta,
                          project=project, source=source)
 
-    def tags(self) -> list[Output]:
+    def tags(self) -> list[_Draft]:
         meta = self.meta("Tags", "Every tag on the site's notes and projects.", "/tags/")
         out = [self.page("tags.html", "/tags/", "the tags page", meta)]
         for entry in self.site.tags:
             out.extend(self.tag(entry))
         return out
 
-    def tag(self, entry: TagIndex) -> list[Output]:
+    def tag(self, entry: TagIndex) -> list[_Draft]:
         out = []
         chunks = paginate(entry.posts, self.config.per_page)
         for number, chunk in enumerate(chunks, 1):
@@ -317,25 +346,25 @@ class Renderer:
                                  pager=pager))
         return out
 
-    def standalone(self, page: Page) -> Output:
+    def standalone(self, page: Page) -> _Draft:
         meta = self.meta(page.title, page.summary, page.url,
                          jsonld={"@context": "https://schema.org", "@type": "WebPage",
                                  "name": page.title, "url": self.config.absolute(page.url)})
         return self.page("page.html", page.url, page.source, meta, page=page)
 
-    def not_found(self) -> Output:
+    def not_found(self) -> _Draft:
         meta = self.meta("Not found", "This page does not exist.", "/404.html", noindex=True)
         return self.page("404.html", "/404.html", "the 404 page", meta)
 
-    def feeds(self) -> list[Output]:
+    def feeds(self) -> list[_Draft]:
         entries = self.site.posts[:self.config.feed_entries]
         feed = self.render("feed.xml", "feed.xml", "feed.xml",
                            dict(site=self.site, config=self.config, entries=entries))
         sitemap = self.render("sitemap.xml", "sitemap.xml", "sitemap.xml",
                               dict(config=self.config, urls=public_urls(self.site)))
         robots = f"User-agent: *\nAllow: /\nSitemap: {self.config.absolute('/sitemap.xml')}\n"
-        return [Output("feed.xml", feed), Output("sitemap.xml", sitemap), Output("robots.txt", robots),
-                Output("static/syntax.css", pygments_css())]
+        return [_Draft("feed.xml", feed), _Draft("sitemap.xml", sitemap), _Draft("robots.txt", robots),
+                _Draft("static/syntax.css", pygments_css())]
 
 
 def public_urls(site: Site) -> list[tuple[str, str]]:
@@ -379,11 +408,12 @@ def projects_json(site: Site) -> str:
 
 
 def render_site(site: Site, env: jinja2.Environment, cache: PageCache | None = None,
-                stage: Path | None = None) -> list[Output]:
-    """Every page of the site, in a stable order. Pages whose inputs did not change since the last
-    build into the same folder are KEPT (`cache`); with a `stage` folder, the render workers write
-    the pages they render there themselves (STAGED), so page texts never pass through this process."""
-    r = Renderer(site, env, cache, stage)
+                sink: Sink | None = None) -> Rendering:
+    """Every page of the site, in a stable order. Pure: nothing is written here. Pages whose inputs
+    did not change since the last build into the same folder are kept (`cache`). Each page a worker
+    renders is handed to `sink` (the writer's stage) right there, so that page texts never travel
+    back through this process."""
+    r = Renderer(site, env, cache, sink)
     out = [r.home(), *r.notes()]
     posts = site.posts + (site.drafts if site.with_drafts else ())
     out += [r.post(post) for post in posts]
