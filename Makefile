@@ -25,6 +25,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	bash tests/setup_system.sh
+	bash tools/fetch_commonmark_spec.sh
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)

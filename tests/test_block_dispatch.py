@@ -1,6 +1,8 @@
 """The dispatching block loop (block_dispatch.py) must give exactly the tokens of markdown-it-py's
 own loop: on generated documents full of the cases where block rules compete, on the site's own
 Markdown, and after the rules change."""
+import json
+import os
 import random
 from pathlib import Path
 
@@ -99,7 +101,17 @@ def test_a_plugin_rule_not_in_the_table_sees_every_line():
     assert seen == ["x", "#", "`", "["]
 
 
-def test_another_markdown_it_release_keeps_its_own_loop(monkeypatch):
-    import markdown_it
-    monkeypatch.setattr(markdown_it, "__version__", "5.0.0")
-    assert "tokenize" not in vars(make_parser().block)
+SPEC = ROOT / ".venv/share/commonmark-spec/commonmark.json"
+
+
+@pytest.mark.skipif(not SPEC.is_file() and os.environ.get("CI") != "true",
+                    reason="the CommonMark spec examples are fetched by tools/fetch_commonmark_spec.sh")
+def test_every_commonmark_spec_example_gives_the_stock_tokens():
+    """Every example of the CommonMark spec that markdown-it-py's own tests use (its sdist's
+    tests/test_cmark_spec/commonmark.json), through both loops."""
+    examples = json.loads(SPEC.read_text(encoding="utf-8"))
+    fast, stock = make_parser(), stock_parser()
+    for example in examples:
+        source = example["markdown"]
+        assert tokens(fast, source) == tokens(stock, source), example["example"]
+    assert len(examples) > 600

@@ -9,7 +9,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_for_filename
 from pygments.util import ClassNotFound
 
-from generator.markdown.speedups.fastlex import speed_up
+from generator.markdown import speedups
 from generator.incremental.inventory import files_under
 from generator.markdown.convert import render_markdown
 from generator.model import SourceFile
@@ -35,7 +35,7 @@ def project_sources(project_dir: Path) -> list[Path]:
 def highlight_source(text: str, filename: str) -> str:
     """One <span id="L<n>"> per line, each with a link to itself, inside the caller's <pre>."""
     try:
-        code = highlight(text, speed_up(get_lexer_for_filename(filename, stripnl=False)), _FORMATTER)
+        code = highlight(text, speedups.lexer(get_lexer_for_filename(filename, stripnl=False)), _FORMATTER)
     except ClassNotFound:
         code = html.escape(text)
     lines = code.split("\n")

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import functools
 import html
-import logging
 import re
-import sys
 from dataclasses import dataclass
 from collections.abc import Callable
 from typing import Any
@@ -25,8 +23,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from generator.markdown.speedups.block_dispatch import use_block_dispatch
-from generator.markdown.speedups.fastlex import speed_up
+from generator.markdown import speedups
 from generator.markdown.textstats import count_words
 from generator.model import Heading, Reference
 
@@ -55,7 +52,7 @@ def slugify(text: str) -> str:
 @functools.lru_cache(maxsize=128)
 def _lexer(lang: str) -> Lexer | None:
     try:
-        return speed_up(get_lexer_by_name(lang, stripnl=False))
+        return speedups.lexer(get_lexer_by_name(lang, stripnl=False))
     except ClassNotFound:
         return None
 
@@ -128,27 +125,12 @@ def make_parser() -> MarkdownIt:
     md.add_render_rule("table_close", _render_table_close)
     md.add_render_rule("th_open", _render_th_open)
     md.add_render_rule("image", _render_image)
-    return use_block_dispatch(md)
+    return speedups.install(md)
 
 
 _PARSER = make_parser()
 
 
-def _quiet_block_rules() -> None:
-    """markdown-it-py's block rules log at DEBUG on entry, about 600 calls a post, each a
-    Logger.debug call and level check: 4% of rendering. shiplog never shows those logs (`--debug`
-    turns on only its own), so the rules get a logger that does nothing."""
-    class Quiet:
-        @staticmethod
-        def debug(*args: Any, **kwargs: Any) -> None:
-            pass
-
-    for name, module in list(sys.modules.items()):
-        if name.startswith("markdown_it.") and isinstance(getattr(module, "LOGGER", None), logging.Logger):
-            module.LOGGER = Quiet  # type: ignore[attr-defined]
-
-
-_quiet_block_rules()
 
 
 class _Measure:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import types
 from typing import Any
 
-import markdown_it
 from markdown_it import MarkdownIt
 from markdown_it import rules_block
 from markdown_it.parser_block import ParserBlock
@@ -101,12 +100,8 @@ def tokenize(self: ParserBlock, state: StateBlock, startLine: int, endLine: int)
             state.line = line
 
 
-TESTED_WITH = "4."
-"""The markdown-it-py release line whose loop `tokenize` copies. With another, the stock loop runs."""
-
-
 def use_block_dispatch(md: MarkdownIt) -> MarkdownIt:
-    """Install the dispatching loop on `md`'s block parser (this parser only)."""
-    if markdown_it.__version__.startswith(TESTED_WITH):
-        md.block.tokenize = types.MethodType(tokenize, md.block)  # type: ignore[method-assign]
+    """Install the dispatching loop on `md`'s block parser (this parser only). Call it through
+    speedups.install, which checks the library release first."""
+    md.block.tokenize = types.MethodType(tokenize, md.block)  # type: ignore[method-assign]
     return md

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-import pygments
 from pygments.lexer import Lexer, RegexLexer
 from pygments.token import Error, Whitespace, _TokenType
 
@@ -152,13 +151,10 @@ def _tokens(self: RegexLexer, text: str, stack: tuple[str, ...] = ("root",)) -> 
             pos += 1
 
 
-TESTED_WITH = "2."
-"""The Pygments release line whose RegexLexer loop `_tokens` follows. With another, lexers keep theirs."""
-
-
 def speed_up(lexer: Lexer) -> Lexer:
-    """Give `lexer` the joined-rules driver if it runs RegexLexer's own loop; it is returned."""
-    if pygments.__version__.startswith(TESTED_WITH) and isinstance(lexer, RegexLexer) and \
+    """Give `lexer` the joined-rules driver if it runs RegexLexer's own loop; it is returned. Call
+    it through speedups.lexer, which checks the library release first."""
+    if isinstance(lexer, RegexLexer) and \
             type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed:
         lexer.get_tokens_unprocessed = _tokens.__get__(lexer)  # type: ignore[method-assign]
     return lexer
