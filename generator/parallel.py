@@ -17,6 +17,7 @@ SHIPLOG_JOBS=1 asks for that too.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -24,7 +25,7 @@ import pickle
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -55,11 +56,31 @@ def _can_fork() -> bool:
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _worker_init() -> None:
-    # Workers inherit the parent's handlers: `serve` turns SIGTERM into KeyboardInterrupt, and
-    # Pool.terminate() sends SIGTERM, which printed a traceback from every worker. Workers just stop.
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while forking. A child inherits the parent's handlers, which raise
+    KeyboardInterrupt; one arriving before the child had set its own (Pool.terminate() sends
+    SIGTERM at once) printed a traceback from the child. The child starts with them held and
+    lets them in once `child_signals` ran; the parent gets a held one when the fork is done."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+
+
+def child_signals() -> None:
+    """In a forked child: SIGTERM ends it at once, Ctrl-C is the parent's to handle."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+
+
+def _worker_init() -> None:
+    child_signals()
 
 
 def _run_range(task: tuple[int, int, str]) -> str:
@@ -109,8 +130,9 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     # neither walks them in every worker nor writes to them (which would copy their memory pages).
     gc.freeze()
     try:
-        with tempfile.TemporaryDirectory(prefix="shiplog-") as folder, \
-                multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
+        with signals_held():
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
+        with tempfile.TemporaryDirectory(prefix="shiplog-") as folder, pool:
             tasks = [(start, stop, folder) for start, stop in ranges(len(items), workers)]
             out: list[R] = []
             for path in pool.imap(_run_range, tasks, chunksize=1):   # in order, as they are done

@@ -7,6 +7,7 @@ build re-runs a proof only when its module changed.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -15,6 +16,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,6 +29,22 @@ from generator.model import Claim, ProofRun, Project
 
 NOT_PROOF_INPUTS = {"README.md", "card.yaml"}
 STDERR_TAIL = 12
+_running: set[subprocess.Popen[str]] = set()
+_running_lock = threading.Lock()
+"""Held while a run starts, so that stop_running() sees every run that has started."""
+_stopping = False
+
+
+def stop_running() -> None:
+    """Kill every proof run still going (and whatever it started), and start no other: shiplog is
+    stopping."""
+    global _stopping
+    with _running_lock:
+        _stopping = True
+        procs = list(_running)
+    for proc in procs:
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def module_files(project_dir: Path) -> list[Path]:
@@ -76,8 +94,12 @@ def run_module(root: Path, project: Project) -> tuple[dict[str, Any], float]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
     where = (project.source, project.proof_line)
     start = time.monotonic()
-    proc = subprocess.Popen(argv, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+    with _running_lock:
+        if _stopping:
+            raise SiteError("shiplog is stopping: the proof run was not started", *where)
+        proc = subprocess.Popen(argv, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+        _running.add(proc)
     try:
         out, err = proc.communicate(timeout=project.proof_timeout)
     except subprocess.TimeoutExpired:
@@ -85,6 +107,9 @@ def run_module(root: Path, project: Project) -> tuple[dict[str, Any], float]:
         out, err = proc.communicate()
         raise SiteError(f"proof run `{project.run_command}` timed out after {project.proof_timeout:g} s",
                         *where, "raise proof.timeout, or make the run smaller\n  " + _tail(err)) from None
+    finally:
+        with _running_lock:
+            _running.discard(proc)
     seconds = time.monotonic() - start
     if proc.returncode != 0:
         raise SiteError(f"proof run `{project.run_command}` failed with exit code {proc.returncode}",
@@ -149,9 +174,15 @@ def prove_all(root: Path, projects: list[Project], run: bool = True) -> list[Pro
     collector = ErrorCollector()
     with_proof = [p for p in projects if p.proof_args]
     workers = max(1, min(len(with_proof), os.cpu_count() or 2))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         done = dict(zip([p.slug for p in with_proof],
                         pool.map(lambda p: _prove(root, p, cache, run), with_proof)))
+    except BaseException:      # Ctrl-C, SIGTERM: do not wait for the runs, end them
+        stop_running()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     out = []
     for project in projects:
         if project.slug in done:

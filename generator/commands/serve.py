@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator.engine import BuildResult, Engine, Options
 from generator.incremental.store import SERVE_DIR
+from generator.proofs import stop_running
 from generator.errors import BuildFailed, SiteError
 from generator.commands.livereload import EVENTS_PATH, error_page, event_data, inject
 from generator.render.search import search_json
@@ -31,6 +32,7 @@ from generator.commands.watch import Watcher
 log = logging.getLogger(__name__)
 
 KEEPALIVE_SECONDS = 15.0
+STOP_GRACE_SECONDS = 3.0
 
 
 class LiveState:
@@ -231,6 +233,11 @@ def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int 
         reporter.serving(f"http://{shown}:{bound_port}/")
         server.serve_forever(poll_interval=0.2)
     finally:
+        # Stop at once whatever the moment: no new rebuild, proof runs killed, and a rebuild in
+        # progress given a moment to finish (its writes are atomic either way).
         state.stop()
         watcher.stop()
+        stop_running()
+        if lock.acquire(timeout=STOP_GRACE_SECONDS):
+            lock.release()
         server.server_close()

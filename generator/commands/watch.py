@@ -55,9 +55,9 @@ class Debouncer:
         self._pending.set()
 
     def stop(self) -> None:
+        """No rebuild starts after this; one in progress is not waited for (serve waits for its lock)."""
         self._stop.set()
         self._pending.set()
-        self._thread.join(timeout=5)
 
     def _run(self) -> None:
         while True:
@@ -125,6 +125,6 @@ class Watcher:
         self.observer.start()
 
     def stop(self) -> None:
-        self.observer.stop()
         self.debouncer.stop()
-        self.observer.join(timeout=5)
+        self.observer.stop()
+        self.observer.join(timeout=2)

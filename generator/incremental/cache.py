@@ -45,6 +45,7 @@ import jinja2
 import jinja2.meta
 
 from generator.incremental.inventory import trusted_signature
+from generator.parallel import child_signals, signals_held
 from generator.incremental.store import (CACHE_DIR, CODE_VERSION, digest, keep_newest, page_index_path,
                                          read_pickle, write_pickle)
 from generator.model import Site
@@ -273,7 +274,10 @@ class LoadMemo:
         if background and threading.active_count() == 1 and hasattr(os, "fork"):
             sys.stdout.flush()
             sys.stderr.flush()
-            pid = os.fork()
+            with signals_held():
+                pid = os.fork()
+                if pid == 0:
+                    child_signals()
             if pid == 0:  # the child: write, and leave without running the parent's exit code
                 code = 1
                 try:
