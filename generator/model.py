@@ -216,6 +216,30 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """A picture the module draws of itself: `python -m projects.<slug> <args>` prints its source."""
+    args: tuple[str, ...]
+    format: str
+    """dot | plantuml: the language of what the run prints."""
+    alt: str
+    line: int
+    html: str = ""
+    """The inline SVG figure, once the run has printed it and it is drawn."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A Vega-Lite chart of one series of the proof run's JSON."""
+    title: str
+    data: str
+    """The key of the proof JSON that holds the rows."""
+    spec: str
+    """The Vega-Lite spec without data, as sorted JSON (so that it compares and digests stably)."""
+    line: int
+    html: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ProofRun:
     """What the last verified run of a project module printed, and how to reproduce it."""
     command: str
@@ -262,6 +286,8 @@ class Project:
     readme_html: str = ""
     sources: tuple[SourceFile, ...] = ()
     proof: ProofRun | None = None
+    pictures: tuple[Picture, ...] = ()
+    charts: tuple[Chart, ...] = ()
 
     @property
     def url(self) -> str:

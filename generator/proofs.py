@@ -25,7 +25,7 @@ from typing import Any
 from generator.errors import ErrorCollector, SiteError
 from generator.incremental.inventory import files_under
 from generator.incremental.store import PROOFS_DIR, atomic_write
-from generator.model import Claim, ProofRun, Project
+from generator.model import Chart, Claim, Picture, ProofRun, Project
 
 NOT_PROOF_INPUTS = {"README.md", "card.yaml"}
 STDERR_TAIL = 12
@@ -90,9 +90,26 @@ def _tail(text: str) -> str:
 
 def run_module(root: Path, project: Project) -> tuple[dict[str, Any], float]:
     """Run the proof in a subprocess from the site root; SiteError on any failure."""
-    argv = [sys.executable, "-m", project.module, *project.proof_args]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
+    out, err, seconds = _run(root, project, project.proof_args, project.proof_line)
     where = (project.source, project.proof_line)
+    try:
+        results = json.loads(out)
+    except ValueError:
+        first = out.strip().splitlines()[0][:80] if out.strip() else "nothing"
+        raise SiteError(f"proof run `{project.run_command}` did not print one JSON object on stdout "
+                        f"(it printed {first!r})", *where, _tail(err)) from None
+    if not isinstance(results, dict):
+        raise SiteError(f"proof run `{project.run_command}` printed JSON that is not an object", *where)
+    return results, seconds
+
+
+def _run(root: Path, project: Project, args: tuple[str, ...], line: int) -> tuple[str, str, float]:
+    """Run `python -m projects.<slug> <args>` from the site root: (stdout, stderr, seconds), or SiteError
+    at the card's `line` when it fails or times out."""
+    argv = [sys.executable, "-m", project.module, *args]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
+    where = (project.source, line)
+    command = shlex.join(["python", "-m", project.module, *args])
     start = time.monotonic()
     with _running_lock:
         if _stopping:
@@ -105,24 +122,16 @@ def run_module(root: Path, project: Project) -> tuple[dict[str, Any], float]:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
-        raise SiteError(f"proof run `{project.run_command}` timed out after {project.proof_timeout:g} s",
+        raise SiteError(f"proof run `{command}` timed out after {project.proof_timeout:g} s",
                         *where, "raise proof.timeout, or make the run smaller\n  " + _tail(err)) from None
     finally:
         with _running_lock:
             _running.discard(proc)
     seconds = time.monotonic() - start
     if proc.returncode != 0:
-        raise SiteError(f"proof run `{project.run_command}` failed with exit code {proc.returncode}",
+        raise SiteError(f"proof run `{command}` failed with exit code {proc.returncode}",
                         *where, _tail(err))
-    try:
-        results = json.loads(out)
-    except ValueError:
-        first = out.strip().splitlines()[0][:80] if out.strip() else "nothing"
-        raise SiteError(f"proof run `{project.run_command}` did not print one JSON object on stdout "
-                        f"(it printed {first!r})", *where, _tail(err)) from None
-    if not isinstance(results, dict):
-        raise SiteError(f"proof run `{project.run_command}` printed JSON that is not an object", *where)
-    return results, seconds
+    return out, err, seconds
 
 
 def fill_claims(project: Project, results: dict[str, Any]) -> tuple[tuple[Claim, ...], list[SiteError]]:
@@ -165,7 +174,73 @@ def _prove(root: Path, project: Project, cache: ProofCache, run: bool) -> tuple[
         errors = []
     proof = ProofRun(command=shlex.join(["python", "-m", project.module, *entry["args"]]),
                      source_hash=entry["source_hash"], results=entry["results"], fresh=matches)
-    return dataclasses.replace(project, claims=claims, proof=proof), errors
+    pictures, picture_errors = draw_pictures(root, project, entry, cache, run and matches)
+    charts, chart_errors = draw_charts(root, project, entry["results"], strict=matches)
+    return dataclasses.replace(project, claims=claims, proof=proof, pictures=pictures,
+                               charts=charts), errors + picture_errors + chart_errors
+
+
+def draw_pictures(root: Path, project: Project, entry: dict[str, Any], cache: ProofCache,
+                  run: bool) -> tuple[tuple[Picture, ...], list[SiteError]]:
+    """Each picture the module draws of itself: its run's output is kept in the proof's cache
+    entry (same source hash), and drawn once per content (figures.py)."""
+    from generator.markdown.figures import Figures
+    from generator.pictures.diagrams import DiagramError
+
+    printed: dict[str, str] = entry.setdefault("pictures", {})
+    out, errors, changed = [], [], False
+    for number, picture in enumerate(project.pictures, 1):
+        key = shlex.join(picture.args)
+        if key not in printed and run:
+            try:
+                printed[key] = _run(root, project, picture.args, picture.line)[0]
+                changed = True
+            except SiteError as exc:
+                errors.append(exc)
+        source = printed.get(key)
+        if source is None:
+            out.append(picture)         # not drawn yet: the page says so
+            continue
+        try:
+            html = Figures(root).diagram(picture.format, source, f"pic-{project.slug}-{number}-",
+                                         title=picture.alt)
+        except DiagramError as exc:
+            errors.append(SiteError(f"the picture printed by `{key}` does not draw: {exc.args[0]}",
+                                    project.source, picture.line))
+            html = ""
+        out.append(dataclasses.replace(picture, html=html))
+    if changed:
+        cache.put(project.slug, entry)
+    return tuple(out), errors
+
+
+def draw_charts(root: Path, project: Project, results: dict[str, Any],
+                strict: bool) -> tuple[tuple[Chart, ...], list[SiteError]]:
+    """Each chart, from the rows under its `data` key of the proof JSON; drawn once per content."""
+    from generator.incremental.store import Blobs
+    from generator.pictures.charts import ChartError, render_chart, renderer_version
+
+    out, errors = [], []
+    for number, chart in enumerate(project.charts, 1):
+        rows = results.get(chart.data)
+        if not isinstance(rows, list):
+            if strict:
+                errors.append(SiteError(
+                    f"chart '{chart.title}' uses '{chart.data}', which the proof run did not print as a list of rows",
+                    project.source, chart.line, f"the run printed keys: {', '.join(sorted(results))}"))
+            out.append(chart)
+            continue
+        prefix = f"chart-{project.slug}-{number}-"
+        blobs = Blobs(root, "charts", renderer_version())
+        key = blobs.key(chart.spec, json.dumps(rows, sort_keys=True), prefix, chart.title)
+        try:
+            html = blobs.make(key, lambda: render_chart(json.loads(chart.spec), rows, id_prefix=prefix,
+                                                        title=chart.title).encode()).decode()
+        except ChartError as exc:
+            errors.append(SiteError(f"chart '{chart.title}': {exc.args[0]}", project.source, chart.line))
+            html = ""
+        out.append(dataclasses.replace(chart, html=html))
+    return tuple(out), errors
 
 
 def prove_all(root: Path, projects: list[Project], run: bool = True) -> list[Project]:

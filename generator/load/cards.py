@@ -1,6 +1,7 @@
 """projects/<slug>/card.yaml -> Project (the card as written; proof runs fill its claims later)."""
 from __future__ import annotations
 
+import json
 import string
 from pathlib import Path
 
@@ -8,12 +9,13 @@ from generator.model import Config, Link
 from generator.load.content import check_slug, make_tags
 from generator.errors import ErrorCollector, SiteError
 from generator.load.fields import Fields
-from generator.model import Claim, Project, Section
+from generator.model import Chart, Claim, Picture, Project, Section
 from generator.load.yamlfile import parse_yaml
 
 CARD_FILE = "card.yaml"
 CARD_KEYS = ("title", "tagline", "order", "kind", "tags", "stack", "sections", "details", "proof",
-             "claims", "links")
+             "claims", "links", "pictures", "charts")
+PICTURE_FORMATS = ("dot", "plantuml")
 KINDS = ("system", "research", "tool")
 DEFAULT_PROOF_TIMEOUT = 120.0
 
@@ -37,6 +39,33 @@ def _sections(card: Fields, key: str) -> tuple[Section, ...]:
     for item in card.mappings(key):
         item.check_keys(["label", "body"])
         out.append(Section(item.text("label", required=True), item.text("body", required=True)))
+    return tuple(out)
+
+
+def _pictures(card: Fields) -> tuple[Picture, ...]:
+    out = []
+    for item in card.mappings("pictures"):
+        item.check_keys(["args", "format", "alt"])
+        args = item.text_list("args")
+        if not args:
+            item.error("args", "a picture needs 'args', the argv after python -m projects.<slug> that prints it")
+        out.append(Picture(tuple(args), item.choice("format", PICTURE_FORMATS, "dot"),
+                           item.text("alt", required=True), item.line))
+    return tuple(out)
+
+
+def _charts(card: Fields) -> tuple[Chart, ...]:
+    out = []
+    for item in card.mappings("charts"):
+        item.check_keys(["title", "data", "spec"])
+        spec = item.data.get("spec") if isinstance(item.data, dict) else None
+        if not isinstance(spec, dict) or not spec:
+            item.error("spec", "a chart needs 'spec', a Vega-Lite mapping (mark, encoding) without data")
+            spec = {}
+        out.append(Chart(item.text("title", required=True), item.text("data", required=True),
+                         json.dumps(spec, sort_keys=True), item.line))
+    if out and not card.has("proof"):
+        card.error("charts", "charts need a 'proof' whose JSON holds their data")
     return tuple(out)
 
 
@@ -95,6 +124,8 @@ def parse_card(text: str, rel: str, slug: str) -> Project:
         proof_line=card.line_of("proof"),
         claims=tuple(claims),
         links=tuple(links),
+        pictures=_pictures(card),
+        charts=_charts(card),
     )
     errors.raise_if_any()
     return project

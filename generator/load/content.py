@@ -1,6 +1,7 @@
 """content/posts/*.md and content/pages/*.md -> Post and Page records, validated."""
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from generator.errors import ErrorCollector, SiteError
 from generator.load.fields import Fields
 from generator.load.frontmatter import parse_document
 from generator.markdown.convert import render_markdown, slugify, count_prose_words
+from generator.markdown.figures import Figures
 from generator.model import Page, Post, Tag
 from generator.markdown.textstats import draft_progress, reading_minutes, strip_placeholders
 
@@ -38,6 +40,11 @@ def make_tags(names: list[str]) -> tuple[Tag, ...]:
     return tuple(seen.values())
 
 
+@functools.cache
+def site_figures(root: Path | None) -> Figures:
+    return Figures(root)
+
+
 def parse_post(text: str, rel: str, slug: str, config: Config) -> Post:
     """One post file -> Post, with every computed field; raises BuildFailed/SiteError."""
     doc = parse_document(text, rel)
@@ -53,7 +60,10 @@ def parse_post(text: str, rel: str, slug: str, config: Config) -> Post:
     tags = make_tags(meta.text_list("tags"))
     summary = meta.text("summary")
     errors.raise_if_any()
-    rendered = render_markdown(doc.body, doc.body_line)
+    try:
+        rendered = render_markdown(doc.body, doc.body_line, figures=site_figures(config.root))
+    except SiteError as exc:
+        raise SiteError(exc.message, rel, exc.line, exc.hint) from None
     unwritten_removed = doc.body if published else strip_placeholders(doc.body)
     # Same rules as rendered.words, so a draft without placeholders needs no second parse.
     written = rendered.words if unwritten_removed == doc.body else count_prose_words(unwritten_removed)
@@ -81,7 +91,10 @@ def parse_page(text: str, rel: str, slug: str) -> Page:
     if slug in RESERVED_PAGE_SLUGS:
         raise SiteError(f"page slug {slug!r} is taken by a page shiplog makes", rel, None,
                         "rename the file")
-    rendered = render_markdown(doc.body, doc.body_line)
+    try:
+        rendered = render_markdown(doc.body, doc.body_line, figures=site_figures(None))
+    except SiteError as exc:
+        raise SiteError(exc.message, rel, exc.line, exc.hint) from None
     return Page(slug, rel, title, summary, order, rendered.html, rendered.headings,
                 rendered.links, rendered.image_refs)
 

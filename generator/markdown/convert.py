@@ -24,6 +24,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from generator.markdown import speedups
+from generator.markdown.figures import LANGUAGES as DIAGRAMS, FenceContext, Figures
 from generator.markdown.textstats import count_words
 from generator.model import Heading, Reference
 
@@ -65,9 +66,16 @@ def highlight_code(code: str, lang: str) -> str:
     return pygments_highlight(code, lexer, _FORMATTER)
 
 
+def _fence_lang(token: Token) -> str:
+    return token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+
+
 def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
-    lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+    lang = _fence_lang(token)
+    if lang in DIAGRAMS:
+        fences = env.get("fences") or FenceContext(Figures(None), 1)
+        return fences.render(lang, token.content, token.map[0] if token.map else 0) + "\n"
     cls = f' class="language-{html.escape(lang)}"' if lang else ""
     # tabindex: a code block that scrolls sideways must be reachable by keyboard.
     return f'<pre class="highlight" tabindex="0"><code{cls}>{highlight_code(token.content, lang)}</code></pre>\n'
@@ -177,7 +185,10 @@ class _Measure:
                 if kind == "heading_open":
                     heading = token
             elif kind == "fence":
-                self.code_lines += sum(1 for ln in token.content.splitlines() if ln.strip())
+                if _fence_lang(token) in DIAGRAMS:
+                    self.images += 1        # a diagram is read as a picture, not as code
+                else:
+                    self.code_lines += sum(1 for ln in token.content.splitlines() if ln.strip())
             elif kind == "html_block":
                 prose.append(html.unescape(_TAG.sub(" ", _COMMENT.sub("", token.content))))
         self.words += count_words(" ".join(prose))
@@ -207,10 +218,11 @@ class _Measure:
 
 
 def render_markdown(body: str, body_line: int = 1, heading_shift: int = 0,
-                    rewrite: Callable[[str], str] | None = None) -> Rendered:
+                    rewrite: Callable[[str], str] | None = None, figures: Figures | None = None) -> Rendered:
     """Render a Markdown body; `body_line` maps token lines to file lines. `heading_shift`
-    demotes headings (a README's # under a page's own h1); `rewrite` maps link/image targets."""
-    env: dict[str, Any] = {}
+    demotes headings (a README's # under a page's own h1); `rewrite` maps link/image targets;
+    `figures` draws diagram fences (and keeps them in the site's store)."""
+    env: dict[str, Any] = {"fences": FenceContext(figures or Figures(None), body_line)}
     tokens = _PARSER.parse(body, env)
     measure = _Measure(body_line, heading_shift, rewrite)
     measure.walk(tokens)
