@@ -125,7 +125,7 @@ def write_site(rendering: Rendering, out: Path, static_dirs: Iterable[tuple[Path
     before this point the previous output is untouched."""
     out = out.resolve()
     stage = make_stage(out) if stage is None else stage
-    statics = static_files(static_dirs)
+    statics = {**static_files(static_dirs), **rendering.assets}
     produced = set(rendering.paths)
     files = set(statics) | produced
     try:

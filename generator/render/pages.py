@@ -5,6 +5,7 @@ import json
 from contextlib import suppress
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -34,6 +35,8 @@ class Rendering:
     """Pages the last build wrote to the output folder with the very same inputs: left as they are."""
     sunk: list[str]
     """Pages handed to the render's `sink` where they were rendered (the writer's stage)."""
+    assets: dict[str, Path] = field(default_factory=dict)
+    """Binary files made by a renderer (pictures), by output path: the file in the store to copy."""
 
     @property
     def paths(self) -> list[str]:
