@@ -122,7 +122,7 @@ def serve_latency(site: Path, repeats: int, timeout: float, how: str = "poll") -
     a string says why it could not be measured. `how`: "poll" asks for the page every 5 ms
     (each request is work for the server while it rebuilds); "reload" waits for the live-reload
     event and then asks once, as the open page in a browser does."""
-    if not (REPO / "generator" / "serve.py").exists():
+    if not (REPO / "generator" / "commands" / "serve.py").exists():
         return "shiplog serve does not exist yet"
     post = published_post(site)
     url_path = f"/notes/{post.stem}/"
