@@ -76,4 +76,5 @@ def explore(model: Model[S], *, stop_at_first: bool = False) -> Result:
         complete=not stopped,
         violation=violation,
         seconds=time.perf_counter() - started,
+        level_states=tuple(depth.count(d) for d in range(max(depth, default=-1) + 1)),
     )

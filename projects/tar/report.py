@@ -42,6 +42,8 @@ def to_json(nodes: int, buyers: int, runs: Sequence[ModeRun], failures: Sequence
     }
     out |= {run.mode: mode_json(run) for run in runs}
     out["states_per_second"] = states_per_second(runs)
+    out["states_per_level"] = [{"mode": run.mode, "level": level, "states": n}
+                               for run in runs for level, n in enumerate(run.result.level_states)]
     out["checks"] = {"passed": not failures, "failures": list(failures)}
     if tlc:
         out["tlc"] = {mode: {"distinct": ex.distinct, "generated": ex.generated, "depth": ex.depth,

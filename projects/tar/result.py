@@ -49,6 +49,8 @@ class Result:
     """True when the whole reachable space was explored."""
     violation: Violation | None
     seconds: float = field(compare=False)
+    level_states: tuple[int, ...] = ()
+    """Distinct states first discovered at each BFS level (index = level); sums to ``states``."""
 
     @property
     def states_per_second(self) -> float:

@@ -97,7 +97,9 @@ def explore(bm: BitModel, *, stop_at_first: bool = False, chunk: int = CHUNK) ->
     stopped = stop_at_first and init_bad is not None
     seen = np.sort(init)
     frontier, base = init, 0
+    level_states = [count]
     while frontier.size and not stopped:
+        before = count
         level_seen = np.empty(0, dtype=u64)
         next_parts: list[U64] = []
         for start in range(0, frontier.size, chunk):
@@ -118,8 +120,9 @@ def explore(bm: BitModel, *, stop_at_first: bool = False, chunk: int = CHUNK) ->
                 break
             transitions += cand.size
             next_parts.append(uniq[order])
-        if level_seen.size:
+        if count > before:
             diameter += 1
+            level_states.append(count - before)
         seen = _merge(seen, level_seen)
         base += frontier.size
         frontier = np.concatenate(next_parts) if next_parts else np.empty(0, dtype=u64)
@@ -136,4 +139,5 @@ def explore(bm: BitModel, *, stop_at_first: bool = False, chunk: int = CHUNK) ->
             k = int(parent[k])
         trace = build_trace([(name, bm.view(s)) for name, s in reversed(path)])
         violation = Violation(bad[1], bad[0] + 1, trace)
-    return Result(count, transitions, diameter, not stopped, violation, time.perf_counter() - started)
+    return Result(count, transitions, diameter, not stopped, violation, time.perf_counter() - started,
+                  tuple(level_states))
