@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from . import report, tlc
+from . import graph, msc, report, tlc
 from .run import ModeRun, check, tlc_failures
 from .tar_model import Mode
 
@@ -32,6 +32,8 @@ examples:
   python -m projects.tar --trace                 both modes, counterexample as a chart
   python -m projects.tar --nodes 4 --buyers 2    19 million states
   python -m projects.tar --reference --tlc       cross-check with both other checkers
+  python -m projects.tar --graph | dot -Tsvg     the model's actions and state variables
+  python -m projects.tar --msc | plantuml -tsvg -pipe    the counterexample as a diagram
 """
 
 
@@ -55,7 +57,14 @@ def parser() -> argparse.ArgumentParser:
                         "counts, verdicts and trace lengths")
     p.add_argument("--trace", action="store_true",
                    help="print the shortest counterexample step by step and as a message sequence chart")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout (the card's proof run)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print one JSON object on stdout (the card's proof run)")
+    out.add_argument("--graph", action="store_true",
+                     help="print the model's actions and the state variables they read and write as "
+                          "Graphviz DOT, without checking anything")
+    out.add_argument("--msc", action="store_true",
+                     help="check partial revocation and print its shortest counterexample as a PlantUML "
+                          "sequence diagram")
     return p
 
 
@@ -71,7 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.error("--tlc compares whole state spaces; drop --stop-at-first")
     if args.tlc and (why := tlc.unavailable()):
         p.error(f"--tlc: {why}")
+    if args.msc and args.mode == "atomic":
+        p.error("--msc draws the partial-revocation counterexample; atomic revocation has none")
+    if args.graph:
+        print(graph.dot(args.nodes, args.buyers))
+        return 0
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    if args.msc:
+        return _msc(args.nodes, args.buyers, args.stop_at_first)
 
     modes: list[Mode] = ["partial", "atomic"] if args.mode == "both" else [args.mode]
     runs: list[ModeRun] = []
@@ -97,3 +113,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     for f in failures:
         log.error("check failed: %s", f)
     return 1 if failures else 0
+
+
+def _msc(nodes: int, buyers: int, stop_at_first: bool) -> int:
+    """Check partial revocation; print its shortest counterexample, the one ``--json`` reports."""
+    run = check(nodes, buyers, "partial", reference=False, stop_at_first=stop_at_first)
+    v = run.result.violation
+    for f in run.failures:
+        log.error("check failed: %s", f)
+    if v is None:
+        return 1
+    title = f"Shortest counterexample\\npartial revocation, {nodes} nodes x {buyers} buyers"
+    print(msc.plantuml(v, title))
+    return 1 if run.failures else 0

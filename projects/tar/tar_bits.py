@@ -17,6 +17,10 @@ from .bitmodel import BitInvariant, BitModel, Rule
 from .tar_model import GRANTED, NONE, REVOKED, Mode, TarState, view
 
 
+VARIABLES = ("ledger", "acl", "inflight", "breach")
+"""The model's state variables, in the order of their bits within a buyer."""
+
+
 @dataclass(frozen=True, slots=True)
 class Layout:
     """Bit positions for a given number of nodes and buyers."""
@@ -43,6 +47,11 @@ class Layout:
 
     def breach(self, b: int, n: int) -> int:
         return 1 << (b * self.width + 2 + 2 * self.nodes + n)
+
+    def variables(self, bits: int) -> set[str]:
+        """The state variables (``ledger``, ``acl``, ``inflight``, ``breach``) that ``bits`` cover."""
+        offsets = {i % self.width for i in range(self.width * self.buyers) if bits >> i & 1}
+        return {"ledger" if o < 2 else VARIABLES[1 + (o - 2) // self.nodes] for o in offsets}
 
 
 def encode(s: TarState) -> int:
