@@ -24,6 +24,7 @@ EPILOG = """examples:
   python -m projects.cspm --regions eu-west-1 --fail-on high     scan the account of the default credential chain
   python -m projects.cspm --save-snapshot acct.json   collect once ...
   python -m projects.cspm --snapshot acct.json --format sarif -o cspm.sarif   ... and rescan offline
+  python -m projects.cspm --graph | dot -Tsvg     the scanner's architecture, from its own tables
 
 exit codes: 0 ok; 1 a FAIL at or above --fail-on; 2 usage or collection error; 3 a demo self-check failed"""
 
@@ -48,6 +49,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
     p.add_argument("--fail-on", choices=["none", *(s.value for s in Severity)], default="none",
                    help="exit 1 if any FAIL has this severity or higher (default: none)")
+    p.add_argument("--graph", action="store_true",
+                   help="print the architecture (AWS calls, checks per section, reports, the scheduled path in "
+                        "infra/) as Graphviz DOT and exit")
     p.add_argument("-v", "--verbose", action="store_true", help="log collection progress to stderr")
     return p
 
@@ -56,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, stream=sys.stderr,
                         format="%(name)s: %(message)s")
+    if args.graph:
+        from .graph import dot
+        print(dot())
+        return 0
     fmt = "json" if args.json else args.format
     start = time.perf_counter()
     extra: dict[str, object] = {}

@@ -8,46 +8,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import hcl2
 import pytest
 
-from projects.cspm import alerts, lambda_handler
+from projects.cspm import alerts, lambda_handler, terraform
 from projects.cspm.collector import ACTIONS
 
 PKG = Path(__file__).resolve().parents[1]
-INFRA = PKG / "infra"
-
-
-def unquote(value: Any) -> Any:
-    """python-hcl2 keeps the quotes of string literals and block labels; drop them."""
-    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
-        return value[1:-1]
-    if isinstance(value, list):
-        return [unquote(v) for v in value]
-    if isinstance(value, dict):
-        return {unquote(k): unquote(v) for k, v in value.items()}
-    return value
 
 
 @pytest.fixture(scope="module")
 def tf() -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for path in sorted(INFRA.glob("*.tf")):
-        with path.open() as f:
-            for key, blocks in unquote(hcl2.load(f)).items():
-                merged.setdefault(key, []).extend(blocks)
-    return merged
+    return terraform.load()
 
 
 def block(tf: dict[str, Any], kind: str, type_: str, name: str) -> dict[str, Any]:
-    for entry in tf[kind]:
-        if type_ in entry and name in entry[type_]:
-            return entry[type_][name]
-    raise AssertionError(f"{kind} {type_}.{name} not in infra/")
+    found = terraform.blocks(tf, kind, type_)
+    assert name in found, f"{kind} {type_}.{name} not in infra/"
+    return found[name]
 
 
-def variable_default(tf: dict[str, Any], name: str) -> Any:
-    return next(v[name]["default"] for v in tf["variable"] if name in v)
+variable_default = terraform.variable_default
 
 
 def test_every_tf_file_parses(tf):
