@@ -27,6 +27,17 @@ class Report:
         sev = [c.severity for c, _ in self.findings()]
         return max(sev, key=lambda s: s.rank) if sev else None
 
+    def results_by_section(self) -> list[dict[str, Any]]:
+        """Per-resource results counted by status, one flat record per section (a chart series)."""
+        rows: dict[str, dict[str, Any]] = {}
+        for cr in self.controls:
+            row = rows.setdefault(cr.control.section, {"section": cr.control.section, "controls": 0, "pass": 0,
+                                                         "fail": 0, "not_evaluated": 0})
+            row["controls"] += 1
+            for r in cr.results:
+                row[r.status.value.lower()] += 1
+        return list(rows.values())
+
     def summary(self) -> dict[str, Any]:
         """The figures the card and --json report (keys are a public contract)."""
         status = Counter(cr.status for cr in self.controls)
@@ -54,6 +65,7 @@ class Report:
             "no_resources": status["NO_RESOURCES"],
             "results": {s.value: results[s.value] for s in Status},
             "by_section": by_section,
+            "results_by_section": self.results_by_section(),
             "by_severity": dict(Counter(c.severity.value for c, _ in self.findings())),
             "duration_s": round(self.duration_s, 3),
             "findings": [finding_dict(c, r) for c, r in self.findings()],
