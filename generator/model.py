@@ -141,6 +141,13 @@ class Post:
     progress: int
     links: tuple[Reference, ...] = ()
     image_refs: tuple[Reference, ...] = ()
+    inputs: tuple[tuple[str, str], ...] = ()
+    """Files besides its own that the record was made from (images): path and digest."""
+    assets: tuple[tuple[str, str], ...] = ()
+    """Files its page needs in the output (image variants): output path and store key."""
+    problems: tuple[Any, ...] = ()
+    """SiteErrors that leave the record whole (an image that cannot be used): a build fails on
+    them, `check` lists them with everything else."""
 
     @property
     def url(self) -> str:
@@ -188,6 +195,8 @@ class Page:
     headings: tuple[Heading, ...]
     links: tuple[Reference, ...] = ()
     image_refs: tuple[Reference, ...] = ()
+    inputs: tuple[tuple[str, str], ...] = ()
+    assets: tuple[tuple[str, str], ...] = ()
 
     @property
     def url(self) -> str:

@@ -165,8 +165,8 @@ def check_images(record: Post | Page, targets: Targets) -> list[Problem]:
         if not ref.alt.strip():
             problems.append(_problem(f"image {ref.target!r} has no alt text", record, ref,
                                      "describe it: ![what the picture shows](...)", warning=True))
-        if not ref.target or _EXTERNAL.match(ref.target):
-            continue
+        if not ref.target or _EXTERNAL.match(ref.target) or isinstance(record, Post):
+            continue                 # a post's local images were found and read when it loaded
         url_path = urlsplit(urljoin(record.url, ref.target)).path
         if targets.path_for(url_path) is None:
             problems.append(_problem(f"image {ref.target!r} does not exist ({url_path})", record, ref,

@@ -186,6 +186,9 @@ class LoadMemo:
     def has(self, key: str) -> bool:
         return key in self.old
 
+    def peek(self, key: str) -> Any:
+        return self.old[key]
+
     def signature(self, path: Path, inputs: tuple[Any, ...]) -> tuple[Any, ...] | None:
         """What says a file is untouched since it was last read (taken BEFORE reading it, so a
         write racing the read shows as a change next time). None for a file modified in the last

@@ -116,6 +116,9 @@ class Blobs:
     def key(self, *inputs: str | bytes) -> str:
         return digest(self.kind, self.version, *inputs)
 
+    def path(self, key: str) -> Path:
+        return self.folder / key
+
     def get(self, key: str) -> bytes | None:
         try:
             with open(self.folder / key, "rb") as f:

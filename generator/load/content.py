@@ -11,6 +11,7 @@ from generator.load.fields import Fields
 from generator.load.frontmatter import parse_document
 from generator.markdown.convert import render_markdown, slugify, count_prose_words
 from generator.markdown.figures import Figures
+from generator.markdown.images import MISSING, Images, file_digest
 from generator.model import Page, Post, Tag
 from generator.markdown.textstats import draft_progress, reading_minutes, strip_placeholders
 
@@ -45,6 +46,11 @@ def site_figures(root: Path | None) -> Figures:
     return Figures(root)
 
 
+@functools.cache
+def site_images(root: Path, static_dir: Path) -> Images:
+    return Images(root, static_dir)
+
+
 def parse_post(text: str, rel: str, slug: str, config: Config) -> Post:
     """One post file -> Post, with every computed field; raises BuildFailed/SiteError."""
     doc = parse_document(text, rel)
@@ -61,7 +67,8 @@ def parse_post(text: str, rel: str, slug: str, config: Config) -> Post:
     summary = meta.text("summary")
     errors.raise_if_any()
     try:
-        rendered = render_markdown(doc.body, doc.body_line, figures=site_figures(config.root))
+        rendered = render_markdown(doc.body, doc.body_line, figures=site_figures(config.root),
+                                   images=(site_images(config.root, config.static_dir), (config.root / rel).parent))
     except SiteError as exc:
         raise SiteError(exc.message, rel, exc.line, exc.hint) from None
     unwritten_removed = doc.body if published else strip_placeholders(doc.body)
@@ -76,7 +83,21 @@ def parse_post(text: str, rel: str, slug: str, config: Config) -> Post:
                                         config.wpm, config.code_line_seconds),
         progress=draft_progress(written, target, published),
         links=rendered.links, image_refs=rendered.image_refs,
+        inputs=rendered.inputs, assets=rendered.assets,
+        problems=tuple(SiteError(p.message, rel, p.line, p.hint) for p in rendered.problems),
     )
+
+
+def inputs_hold(record: Post | Page, root: Path) -> bool:
+    """True while every file besides its own that the record was made from is as it was."""
+    for rel, digest in record.inputs:
+        try:
+            if file_digest((root / rel).read_bytes()) != digest:
+                return False
+        except OSError:
+            if digest != MISSING:
+                return False
+    return True
 
 
 def parse_page(text: str, rel: str, slug: str) -> Page:

@@ -10,7 +10,7 @@ from typing import TypeVar
 from generator.incremental.cache import LoadMemo, digest
 from generator.load.cards import card_files, card_slug, parse_card
 from generator.model import Config
-from generator.load.content import check_slug, markdown_files, parse_page, parse_post, relative
+from generator.load.content import check_slug, inputs_hold, markdown_files, parse_page, parse_post, relative
 from generator.incremental.inventory import files_under
 from generator.errors import BuildFailed, ErrorCollector, SiteError
 from generator.model import Page, Post, Project
@@ -123,7 +123,7 @@ def load_posts(config: Config, errors: ErrorCollector,
             if key is None:
                 data = path.read_bytes()
                 key = memo.remember_key(path, signature, digest("post", *key_inputs, data))
-            if memo.has(key):
+            if memo.has(key) and inputs_hold(memo.peek(key), config.root):
                 slots.append(("post", memo.get(key, lambda: None)))
                 continue
             if data is None:
@@ -144,8 +144,10 @@ def load_posts(config: Config, errors: ErrorCollector,
                 continue
             if memo is not None:
                 memo.get(key, lambda result=result: result)
+            errors.extend(result.problems)
             posts.append(result)
         elif kind == "post":
+            errors.extend(value.problems)  # type: ignore[attr-defined]
             posts.append(value)  # type: ignore[arg-type]
         else:
             errors.extend(value)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -24,7 +25,9 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from generator.markdown import speedups
+from generator.errors import SiteError
 from generator.markdown.figures import LANGUAGES as DIAGRAMS, FenceContext, Figures
+from generator.markdown.images import DocumentImages, Images
 from generator.markdown.textstats import count_words
 from generator.model import Heading, Reference
 
@@ -42,6 +45,10 @@ class Rendered:
     images: int
     links: tuple[Reference, ...]
     image_refs: tuple[Reference, ...]
+    inputs: tuple[tuple[str, str], ...] = ()
+    assets: tuple[tuple[str, str], ...] = ()
+    problems: tuple[SiteError, ...] = ()
+    """Mistakes that still leave a page to show (an image that cannot be used), with their lines."""
 
 
 def slugify(text: str) -> str:
@@ -115,8 +122,9 @@ def _render_th_open(self: Any, tokens: list[Token], idx: int, options: Any, env:
 
 
 def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    tokens[idx].attrSet("loading", "lazy")
-    tokens[idx].attrSet("decoding", "async")
+    if tokens[idx].attrGet("width") is None:       # not a processed local image: an external one
+        tokens[idx].attrSet("loading", "lazy")
+        tokens[idx].attrSet("decoding", "async")
     return self.image(tokens, idx, options, env)
 
 
@@ -145,10 +153,13 @@ class _Measure:
     """Walks the token stream once: heading ids, word and code counts, links and images."""
 
     def __init__(self, body_line: int, heading_shift: int = 0,
-                 rewrite: Callable[[str], str] | None = None) -> None:
+                 rewrite: Callable[[str], str] | None = None,
+                 images: tuple[Images, Path] | None = None) -> None:
         self.body_line = body_line
         self.heading_shift = heading_shift
         self.rewrite = rewrite
+        self.site_images = images
+        self.used = DocumentImages()
         self.words = 0
         self.code_lines = 0
         self.images = 0
@@ -213,22 +224,42 @@ class _Measure:
                     child.attrSet("src", self.rewrite(str(child.attrGet("src") or "")))
                 self.images += 1
                 alt = "".join(c.content for c in child.children or ())
-                self.image_refs.append(Reference(str(child.attrGet("src") or ""), line, alt))
+                target = str(child.attrGet("src") or "")
+                self.image_refs.append(Reference(target, line, alt))
+                if self.site_images is not None:
+                    self._local_image(child, target, alt, line)
         return "".join(parts)
+
+    def _local_image(self, token: Token, target: str, alt: str, line: int) -> None:
+        images, folder = self.site_images  # type: ignore[misc]
+        try:
+            if images.local_file(target, folder) is None:
+                return
+            attrs = images.image(target, alt, folder, self.used)
+        except SiteError as exc:
+            self.used.problems.append(SiteError(exc.message, None, line, exc.hint))
+            return
+        for name, value in attrs.items():
+            if name != "alt":
+                token.attrSet(name, value)
 
 
 def render_markdown(body: str, body_line: int = 1, heading_shift: int = 0,
-                    rewrite: Callable[[str], str] | None = None, figures: Figures | None = None) -> Rendered:
+                    rewrite: Callable[[str], str] | None = None, figures: Figures | None = None,
+                    images: tuple[Images, Path] | None = None) -> Rendered:
     """Render a Markdown body; `body_line` maps token lines to file lines. `heading_shift`
     demotes headings (a README's # under a page's own h1); `rewrite` maps link/image targets;
-    `figures` draws diagram fences (and keeps them in the site's store)."""
+    `figures` draws diagram fences (and keeps them in the site's store); `images` (the site's
+    Images and the document's folder) turns local images into sized, responsive ones."""
     env: dict[str, Any] = {"fences": FenceContext(figures or Figures(None), body_line)}
     tokens = _PARSER.parse(body, env)
-    measure = _Measure(body_line, heading_shift, rewrite)
+    measure = _Measure(body_line, heading_shift, rewrite, images)
     measure.walk(tokens)
     out = _PARSER.renderer.render(tokens, _PARSER.options, env)
     return Rendered(out, tuple(measure.headings), measure.words, measure.code_lines,
-                    measure.images, tuple(measure.links), tuple(measure.image_refs))
+                    measure.images, tuple(measure.links), tuple(measure.image_refs),
+                    tuple(measure.used.inputs), tuple(dict.fromkeys(measure.used.assets)),
+                    tuple(measure.used.problems))
 
 
 def count_prose_words(body: str) -> int:

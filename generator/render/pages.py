@@ -14,6 +14,7 @@ from generator.incremental.cache import PageCache, track_site
 from generator.errors import SiteError
 from generator.parallel import map_ordered
 from generator.markdown.convert import pygments_css
+from generator.markdown.images import asset_files
 from generator.render.search import INDEX_PATH, same_index, search_json
 from generator.model import Page, Post, Project, Site, SourceFile, TagIndex
 from generator.render.templates import render_template
@@ -427,4 +428,8 @@ def render_site(site: Site, env: jinja2.Environment, cache: PageCache | None = N
     out += [r.standalone(page) for page in site.pages]
     out += [r.not_found(), *r.feeds()]
     out.append(r.search_index())
-    return r.finish(out)
+    rendering = r.finish(out)
+    for record in (*posts, *site.pages):
+        if record.assets:
+            rendering.assets.update(asset_files(site.config.root, record.assets))
+    return rendering
