@@ -62,6 +62,8 @@ class Config:
     notes_intro: str = ""
     per_page: int = 20
     feed_entries: int = 20
+    social_cards: bool = True
+    """Draw a 1200x630 card for the home page, every post and every project (og:image)."""
 
     @property
     def content_dir(self) -> Path:

@@ -41,7 +41,7 @@ def load_config(root: Path) -> Config:
         errors.raise_if_any()
     top = Fields(data, rel, errors, "site.yaml")
     top.check_keys(["title", "description", "base_url", "language", "author", "links", "repo_url",
-                    "reading", "drafts", "home", "notes", "feed"])
+                    "reading", "drafts", "home", "notes", "feed", "social_cards"])
     base_url = top.text("base_url", required=True).rstrip("/")
     if base_url and not _URL.match(base_url):
         top.error("base_url", f"base_url must be an absolute http(s) URL, not {base_url!r}")
@@ -80,6 +80,7 @@ def load_config(root: Path) -> Config:
         notes_intro=notes.text("intro"),
         per_page=notes.integer("per_page", 20),
         feed_entries=feed.integer("entries", 20),
+        social_cards=top.boolean("social_cards", True),
     )
     errors.raise_if_any()
     return config

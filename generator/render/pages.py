@@ -14,9 +14,10 @@ from generator.incremental.cache import PageCache, track_site
 from generator.errors import SiteError
 from generator.parallel import map_ordered
 from generator.markdown.convert import pygments_css
+from generator.incremental.store import Blobs
 from generator.markdown.images import asset_files
 from generator.render.search import INDEX_PATH, same_index, search_json
-from generator.model import Page, Post, Project, Site, SourceFile, TagIndex
+from generator.model import Config, Page, Post, Project, Site, SourceFile, TagIndex
 from generator.render.templates import render_template
 
 
@@ -61,6 +62,9 @@ class Meta:
     og_type: str = "website"
     jsonld: dict[str, Any] = field(default_factory=dict)
     noindex: bool = False
+    image: str = ""
+    """The absolute URL of the page's social card, if it has one."""
+    image_alt: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +146,8 @@ class Renderer:
         self.cache = cache
         self.pending: list[_Job] = []
         self.sink = sink
+        self.cards: dict[str, tuple[str, str, str]] = {}
+        """Social cards to draw: output path -> (title, subtitle, kicker)."""
 
     def render(self, path: str, name: str, rendering: str, context: dict[str, Any],
                meta: MetaOf | None = None) -> str:
@@ -257,9 +263,20 @@ class Renderer:
             data["sameAs"] = links
         return data
 
+    def social(self, url: str, title: str, subtitle: str, kicker: str) -> dict[str, str]:
+        """The page's social card: drawn (once per content) and listed as an asset to write;
+        returns the Meta fields that point to it."""
+        if not self.config.social_cards:
+            return {}
+        path = social_card_path(url)
+        self.cards[path] = (title, subtitle, kicker)
+        return {"image": self.config.absolute("/" + path), "image_alt": f"{kicker}: {title}" if kicker else title}
+
     def home(self) -> _Draft:
         jsonld = {"@context": "https://schema.org", **self.person()}
-        meta = self.meta(self.config.title, self.config.description, "/", jsonld=jsonld)
+        meta = self.meta(self.config.title, self.config.description, "/", jsonld=jsonld,
+                         **self.social("/", self.config.author.name, self.config.description,
+                                       self.config.author.role))
         return self.page("home.html", "/", "the home page", meta,
                          latest=self.site.posts[:self.config.home_latest])
 
@@ -281,6 +298,9 @@ class Renderer:
         older, newer = self.site.neighbours.get(post.slug, (None, None))
         context = {"post": post, "older": older, "newer": newer, "project": self.site.project(post.project)}
         path = page_path(post.url)
+        card = {} if post.is_draft else self.social(   # listed even when the page is kept
+            post.url, post.title, f"{post.reading_minutes} min read" + (f" · {post.month}" if post.date else ""),
+            "Engineering note")
         if self.cache is not None and self.cache.kept(path, "post.html", context):
             return _Draft(path, KEPT)   # most posts of a rebuild: nothing else to make
 
@@ -296,7 +316,7 @@ class Renderer:
             return data
 
         meta = self.meta(post.title, post.summary, post.url, og_type="article", jsonld=jsonld,
-                         noindex=post.is_draft)
+                         noindex=post.is_draft, **card)
         return self.page("post.html", post.url, post.source, meta, **context)
 
     def projects_index(self) -> list[_Draft]:
@@ -315,7 +335,8 @@ class Renderer:
         }
         if self.config.repo_url:
             jsonld["codeRepository"] = self.config.repo_url
-        meta = self.meta(project.title, project.tagline, project.url, jsonld=jsonld)
+        meta = self.meta(project.title, project.tagline, project.url, jsonld=jsonld,
+                         **self.social(project.url, project.title, project.tagline, f"Project · {project.kind}"))
         out = [self.page("project.html", project.url, project.source, meta, project=project,
                          posts=self.site.posts_for_project(project.slug))]
         for source in project.sources:
@@ -432,4 +453,25 @@ def render_site(site: Site, env: jinja2.Environment, cache: PageCache | None = N
     for record in (*posts, *site.pages):
         if record.assets:
             rendering.assets.update(asset_files(site.config.root, record.assets))
+    rendering.assets.update(social_cards(site.config, r.cards))
     return rendering
+
+
+def social_card_path(url: str) -> str:
+    return "social/" + (url.strip("/").replace("/", "-") or "home") + ".png"
+
+
+def social_cards(config: Config, cards: dict[str, tuple[str, str, str]]) -> dict[str, Path]:
+    """Draw each social card not yet in the store; output path -> the stored file."""
+    if not cards:
+        return {}
+    from generator.pictures.social import renderer_version, social_card
+
+    blobs = Blobs(config.root, "social", renderer_version())
+    files = {}
+    for path, (title, subtitle, kicker) in cards.items():
+        key = blobs.key(title, subtitle, config.title, kicker)
+        if not blobs.path(key).is_file():
+            blobs.put(key, social_card(title, subtitle, config.title, kicker=kicker))
+        files[path] = blobs.path(key)
+    return files
