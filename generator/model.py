@@ -218,6 +218,8 @@ class Claim:
     line: int
     text: str | None = None
     """None while no run has produced it: shown as 'not yet verified', never invented."""
+    label: str = ""
+    """For a headline figure: what the number counts (the card shows the number large)."""
 
     @property
     def pending(self) -> str:
@@ -299,6 +301,8 @@ class Project:
     proof: ProofRun | None = None
     pictures: tuple[Picture, ...] = ()
     charts: tuple[Chart, ...] = ()
+    headline: tuple[Claim, ...] = ()
+    """Two to four figures the card shows as large numbers, filled like claims."""
 
     @property
     def url(self) -> str:

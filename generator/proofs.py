@@ -134,10 +134,12 @@ def _run(root: Path, project: Project, args: tuple[str, ...], line: int) -> tupl
     return out, err, seconds
 
 
-def fill_claims(project: Project, results: dict[str, Any]) -> tuple[tuple[Claim, ...], list[SiteError]]:
-    """Format each claim with the run's JSON; a key the run lacks is an error at the claim."""
+def fill_claims(project: Project, results: dict[str, Any],
+                which: tuple[Claim, ...] | None = None) -> tuple[tuple[Claim, ...], list[SiteError]]:
+    """Format each claim (or headline figure) with the run's JSON; a key the run lacks is an error
+    at its line."""
     claims, errors = [], []
-    for claim in project.claims:
+    for claim in project.claims if which is None else which:
         try:
             claims.append(dataclasses.replace(claim, text=claim.template.format_map(results)))
         except (KeyError, IndexError) as exc:
@@ -169,6 +171,8 @@ def _prove(root: Path, project: Project, cache: ProofCache, run: bool) -> tuple[
     if not entry:
         return project, []
     claims, errors = fill_claims(project, entry["results"])
+    headline, headline_errors = fill_claims(project, entry["results"], project.headline)
+    errors += headline_errors
     if errors and not matches:
         # A stale cache entry from other code may lack new keys: show those claims unverified.
         errors = []
@@ -176,7 +180,7 @@ def _prove(root: Path, project: Project, cache: ProofCache, run: bool) -> tuple[
                      source_hash=entry["source_hash"], results=entry["results"], fresh=matches)
     pictures, picture_errors = draw_pictures(root, project, entry, cache, run and matches)
     charts, chart_errors = draw_charts(root, project, entry["results"], strict=matches)
-    return dataclasses.replace(project, claims=claims, proof=proof, pictures=pictures,
+    return dataclasses.replace(project, claims=claims, headline=headline, proof=proof, pictures=pictures,
                                charts=charts), errors + picture_errors + chart_errors
 
 

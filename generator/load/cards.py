@@ -14,7 +14,8 @@ from generator.load.yamlfile import parse_yaml
 
 CARD_FILE = "card.yaml"
 CARD_KEYS = ("title", "tagline", "order", "kind", "tags", "stack", "sections", "details", "proof",
-             "claims", "links", "pictures", "charts")
+             "claims", "links", "pictures", "charts", "headline")
+MAX_HEADLINE = 4
 PICTURE_FORMATS = ("dot", "plantuml")
 KINDS = ("system", "research", "tool")
 DEFAULT_PROOF_TIMEOUT = 120.0
@@ -66,6 +67,24 @@ def _charts(card: Fields) -> tuple[Chart, ...]:
                          json.dumps(spec, sort_keys=True), item.line))
     if out and not card.has("proof"):
         card.error("charts", "charts need a 'proof' whose JSON holds their data")
+    return tuple(out)
+
+
+def _headline(card: Fields) -> tuple[Claim, ...]:
+    out = []
+    for item in card.mappings("headline"):
+        item.check_keys(["figure", "label"])
+        figure = item.text("figure", required=True)
+        try:
+            claim_fields(figure)
+        except ValueError as exc:
+            item.error("figure", f"headline figure {figure!r} has bad format syntax: {exc}")
+        out.append(Claim(figure, item.line, label=item.text("label", required=True)))
+    if len(out) > MAX_HEADLINE:
+        card.error("headline", f"a card shows at most {MAX_HEADLINE} headline figures, not {len(out)}",
+                   "keep the ones a reader should remember; the rest belong in claims")
+    if out and not card.has("proof"):
+        card.error("headline", "headline figures need a 'proof' that produces them")
     return tuple(out)
 
 
@@ -126,6 +145,7 @@ def parse_card(text: str, rel: str, slug: str) -> Project:
         links=tuple(links),
         pictures=_pictures(card),
         charts=_charts(card),
+        headline=_headline(card),
     )
     errors.raise_if_any()
     return project

@@ -421,6 +421,7 @@ def projects_json(site: Site) -> str:
             "sections": [{"label": s.label, "body": s.body} for s in p.sections],
             "details": [{"label": s.label, "body": s.body} for s in p.details],
             "claims": [{"template": c.template, "text": c.text} for c in p.claims],
+            "headline": [{"label": h.label, "text": h.text} for h in p.headline],
             "verified": p.verified,
             "proof": None if p.proof is None else {
                 "command": p.proof.command, "source_hash": p.proof.source_hash,
