@@ -70,7 +70,7 @@ def main() -> int:
         sys.exit("lighthouse or chromium is missing: run `bash tests/setup_system.sh` (as root) first")
     site = args.site.resolve() if args.site else real_site()
     server = serve(site)
-    pages = {"home": "/", "build log": "/notes/", "post": newest_post(site)}
+    pages = {"home": "/", "build log": "/notes/", "post": newest_post(site), "project": "/projects/tar/"}
     rows = []
     try:
         for name, path in pages.items():
