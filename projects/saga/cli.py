@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from .business import WorkloadSpec
+from .graph import to_dot
 from .faults import FaultPlan
 from .report import evaluate, figures
 from .simulation import RunResult, Scenario, run
@@ -65,6 +66,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--unsafe-no-idempotency", action="store_true",
                    help="negative control: turn off processed-message records and business keys")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.add_argument("--graph", action="store_true",
+                   help="print the event flow of this run as a Graphviz digraph (pipe it to dot -Tsvg)")
     return p
 
 
@@ -97,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     scenario = scenario_from(args)
     result, fig = execute(scenario, reference=not args.no_reference)
     tree = _trace_lines(result, args.trace) if args.trace else None
-    if args.json:
+    if args.graph:
+        print(to_dot(result), end="")
+    elif args.json:
         if tree is not None:
             fig["trace"] = tree
         print(json.dumps(fig))
