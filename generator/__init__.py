@@ -20,7 +20,7 @@ def _stop_while_starting(signum: int, frame: object) -> None:
 
 
 if threading.current_thread() is threading.main_thread() and __name__ == "generator" \
-        and sys.argv and sys.argv[0].endswith(("shiplog", "__main__.py", "-m")):
+        and sys.argv and (sys.argv[0] == "-m" or sys.argv[0].endswith("shiplog")):
     for _sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(_sig, _stop_while_starting)
 
