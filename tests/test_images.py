@@ -78,6 +78,32 @@ def test_svg_and_animations_keep_the_original_only():
     assert process_image(gif.getvalue(), "a.gif").variants == ()
 
 
+def test_svg_size_from_one_length_and_the_viewbox_ratio():
+    svg = b"<svg xmlns='http://www.w3.org/2000/svg' width='300px' viewBox='0 0 120 40'></svg>"
+    assert process_image(svg, "w.svg").width == 300 and process_image(svg, "w.svg").height == 100
+    em = b"<svg xmlns='http://www.w3.org/2000/svg' width='10em' height='2em' viewBox='0 0 50 10'></svg>"
+    assert (process_image(em, "em.svg").width, process_image(em, "em.svg").height) == (50, 10)
+
+
+def test_cmyk_and_16_bit_grey_become_web_colours():
+    cmyk = io.BytesIO()
+    Image.new("CMYK", (600, 300), (0, 255, 255, 0)).save(cmyk, "JPEG")
+    variant = process_image(cmyk.getvalue(), "c.jpg").variants[0]
+    with Image.open(io.BytesIO(variant.data)) as decoded:
+        r, g, b = decoded.convert("RGB").getpixel((10, 10))
+    assert r > 200 and g < 60 and b < 60                 # red stays red, not inverted
+    grey = io.BytesIO()
+    Image.new("I;16", (500, 200), 65535).save(grey, "PNG")
+    with Image.open(io.BytesIO(process_image(grey.getvalue(), "g.png").variants[0].data)) as decoded:
+        assert decoded.convert("L").getpixel((5, 5)) > 250
+
+
+def test_a_file_that_is_no_image_says_so_without_internals():
+    with pytest.raises(ImageError) as error:
+        process_image(b"plain text, not pixels" * 10, "notes.png")
+    assert "not a PNG, JPEG, WebP or GIF file" in str(error.value) and "0x" not in str(error.value)
+
+
 def test_image_html_is_lazy_but_for_the_first():
     image = process_image(jpeg(), "p.jpg")
     first, later = image_html(image, "/img/", 'a "b"', eager=True), image_html(image, "/img/", "c", eager=False)
