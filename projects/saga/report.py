@@ -19,13 +19,32 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
+PERCENTILES = (50, 75, 90, 95, 99, 100)
+"""The latency_percentiles chart's bars; 100 is the slowest saga, labelled max."""
+TIMELINE_ROWS = 60
+"""breaker_timeline keeps at most this many rows (the start and the first state changes)."""
+
+
+def latency_percentiles(latencies_ms: list[float]) -> list[dict[str, Any]]:
+    """End-to-end saga latency (simulated ms) at each of PERCENTILES, as flat rows for a chart."""
+    return [{"percentile": "max" if p == 100 else f"p{p}", "ms": round(percentile(latencies_ms, p), 1)}
+            for p in PERCENTILES]
+
+
+def breaker_timeline(r: RunResult) -> list[dict[str, Any]]:
+    """The breaker's state from the start of the run and at each change it recorded, in simulated ms."""
+    start = [{"t_ms": 0.0, "state": CLOSED}]
+    changes = [{"t_ms": round(t * 1000, 1), "state": new} for t, _, new in r.payment.breaker.stats.transitions]
+    return (start + changes)[:TIMELINE_ROWS]
+
+
 def breaker_figures(r: RunResult) -> dict[str, Any]:
     """Breaker calibration as measured: trips, load shed, and how it behaved around the outage."""
     b = r.payment.breaker
     st = b.stats
     trips = [t for t, old, new in st.transitions if old == CLOSED and new == OPEN]
     fig: dict[str, Any] = {"state": b.state, "calls": st.calls, "failures": st.failures, "shed": st.rejected,
-                           "trips": len(trips), "reopened_from_half_open": sum(
+                           "trips": len(trips), "state_changes": len(st.transitions), "reopened_from_half_open": sum(
                                1 for _, old, new in st.transitions if old != CLOSED and new == OPEN)}
     ends = [t for t, _, _ in st.transitions[1:]] + [r.sim_seconds]
     fig["open_seconds"] = round(sum(end - t for (t, _, new), end in zip(st.transitions, ends) if new == OPEN), 1)
@@ -97,6 +116,8 @@ def figures(r: RunResult, reference_digest: str | None) -> dict[str, Any]:
         "p50_ms": round(percentile(latencies, 50), 1),
         "p95_ms": round(percentile(latencies, 95), 1),
         "p99_ms": round(percentile(latencies, 99), 1),
+        "latency_percentiles": latency_percentiles(latencies),
+        "breaker_timeline": breaker_timeline(r),
         "settings": {"transport": s.transport, "seed": s.seed, "duplicate_rate": s.faults.duplicate_rate,
                      "failure_rate": s.gateway_error_rate, "crash_rate": s.workers.crash_rate,
                      "reorder_rate": s.faults.reorder_rate, "outage": list(s.outage) if s.outage else None,
