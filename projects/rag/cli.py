@@ -10,14 +10,15 @@ import sys
 import time
 from pathlib import Path
 
-from . import checks, store
+from . import checks, graph, store
 from .answer import answer
 from .checks import CheckFailed
+from .chunking import chunk_all
 from .documents import REPO_ROOT, load_documents
 from .embedder import MODEL_ID, OnnxEmbedder
 from .evaluate import ann_overlap, evaluate, load_questions
 from .remote import ChatClient, HttpEmbedder, RemoteError
-from .retriever import METHODS, Retriever, build, open_index
+from .retriever import METHODS, Retriever, build, load_fresh, open_index
 from .server import make_server, start_background
 
 HERE = Path(__file__).parent
@@ -114,6 +115,16 @@ def run_checks(retriever: Retriever, embedder: OnnxEmbedder, questions, qvecs) -
     }
 
 
+def graph_dot() -> str:
+    """The pipeline over the corpus, as eval builds it: the committed index if it is fresh, else
+    built in memory (never written, so drawing the picture changes no file)."""
+    embedder = OnnxEmbedder()
+    docs = load_documents()
+    chunks = chunk_all(docs, embedder.count_tokens)
+    retriever = load_fresh(COMMITTED_INDEX, chunks, embedder) or build(docs, embedder)[0]
+    return graph.dot(retriever, questions=len(load_questions()))
+
+
 def cmd_serve(args: argparse.Namespace) -> dict:
     server = make_server(OnnxEmbedder(), args.host, args.port)
     print(f"serving {MODEL_ID} on http://{args.host}:{server.server_address[1]}/v1/embeddings (Ctrl-C stops)",
@@ -158,7 +169,9 @@ def parser() -> argparse.ArgumentParser:
         epilog="examples: eval --json | ask \"how do I replay the SAGA DLQ?\" | ask CSPM-CT-001 --method bm25 "
                "| serve --port 8089")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
-    sub = p.add_subparsers(dest="command", required=True)
+    p.add_argument("--graph", action="store_true",
+                   help="print the retrieval pipeline as a Graphviz digraph, read from the objects it is built of")
+    sub = p.add_subparsers(dest="command")
 
     def scoped(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--corpus-only", action="store_true",
@@ -189,9 +202,15 @@ COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_s
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    if args.command is None and not args.graph:
+        p.error("choose a command (index, ask, eval, serve) or --graph")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(name)s: %(message)s")
+    if args.graph:
+        print(graph_dot(), end="")
+        return 0
     try:
         out = COMMANDS[args.command](args)
     except CheckFailed as exc:

@@ -35,6 +35,10 @@ class Retriever:
     embedder: Embedder
     manifest: dict
     pool: int = 50
+    fused: tuple[str, ...] = ("bm25", "dense")
+    """The methods whose top ``pool`` rows hybrid fuses with RRF."""
+    mmr_lambda: float = 0.7
+    """MMR's relevance weight on the answer path (1 = plain hybrid order)."""
     bm25: BM25 = field(init=False)
     exact: ExactIndex = field(init=False)
     ivf: IVFIndex = field(init=False)
@@ -59,15 +63,15 @@ class Retriever:
         if method == "ann":
             return [int(i) for i in self.ivf.search(qvec, k)[0]]
         if method == "hybrid":
-            fused = rrf([self.search("bm25", question, self.pool), self.search("dense", question, self.pool, qvec)])
+            fused = rrf([self.search(m, question, self.pool, qvec) for m in self.fused])
             return [i for i, _ in fused[:k]]
         raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
 
-    def diverse(self, question: str, k: int, lam: float = 0.7) -> list[int]:
+    def diverse(self, question: str, k: int) -> list[int]:
         """Hybrid pool reordered by MMR: the passages an answer should quote."""
         qvec = self.embed_query(question)
         pool = self.search("hybrid", question, self.pool, qvec)
-        return mmr(qvec, pool, self.vectors, k, lam)
+        return mmr(qvec, pool, self.vectors, k, self.mmr_lambda)
 
 
 def embed_chunks(chunks: list[Chunk], embedder: Embedder) -> tuple[np.ndarray, float]:
@@ -85,17 +89,28 @@ def build(docs: list[Document], embedder: OnnxEmbedder, cfg: ChunkConfig = Chunk
     return Retriever(chunks, vectors, embedder, store.make_manifest(embedder.model_id, cfg, chunks, vectors)), seconds
 
 
+def load_fresh(
+    directory: Path, chunks: list[Chunk], embedder: OnnxEmbedder, cfg: ChunkConfig = ChunkConfig()
+) -> Retriever | None:
+    """The index in ``directory`` if it still describes ``chunks``; None if missing or stale."""
+    if not (directory / "manifest.json").exists():
+        return None
+    manifest, vectors = store.load(directory)
+    reason = store.stale_reason(manifest, embedder.model_id, cfg, chunks)
+    if reason is not None:
+        log.info("index in %s is stale (%s)", directory, reason)
+        return None
+    return Retriever(chunks, vectors, embedder, manifest)
+
+
 def open_index(
     directory: Path, docs: list[Document], embedder: OnnxEmbedder, cfg: ChunkConfig = ChunkConfig()
 ) -> Retriever:
     """Load the index in ``directory`` if it still matches ``docs``; otherwise rebuild and save it."""
     chunks = chunk_all(docs, embedder.count_tokens, cfg)
-    if (directory / "manifest.json").exists():
-        manifest, vectors = store.load(directory)
-        reason = store.stale_reason(manifest, embedder.model_id, cfg, chunks)
-        if reason is None:
-            return Retriever(chunks, vectors, embedder, manifest)
-        log.info("index in %s is stale (%s); rebuilding", directory, reason)
+    fresh = load_fresh(directory, chunks, embedder, cfg)
+    if fresh is not None:
+        return fresh
     vectors, seconds = embed_chunks(chunks, embedder)
     log.info("embedded %d chunks in %.1f s", len(chunks), seconds)
     manifest = store.make_manifest(embedder.model_id, cfg, chunks, vectors)
