@@ -16,7 +16,7 @@ from .checks import CheckFailed
 from .chunking import chunk_all
 from .documents import REPO_ROOT, load_documents
 from .embedder import MODEL_ID, OnnxEmbedder
-from .evaluate import ann_overlap, evaluate, load_questions
+from .evaluate import ann_overlap, evaluate, load_questions, nprobe_rows
 from .remote import ChatClient, HttpEmbedder, RemoteError
 from .retriever import METHODS, Retriever, build, load_fresh, open_index
 from .server import make_server, start_background
@@ -81,6 +81,7 @@ def cmd_eval(args: argparse.Namespace) -> dict:
     ann = ann_overlap(retriever, qvecs)
     report["ann_recall"] = ann["recall@10"]
     report["ann_index"] = ann
+    report["ann_recall_by_nprobe"] = nprobe_rows(ann)
     report["embed_per_s"] = round(len(retriever.chunks) / seconds, 1)
     report["embed_tokens_per_s"] = round(tokens / seconds)
     report["query_embed_ms"] = round(query_ms, 1)

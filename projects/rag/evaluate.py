@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from .retriever import Retriever
+from .retriever import METHODS, Retriever
 
 QUESTIONS = Path(__file__).parent / "eval" / "questions.yaml"
 KS = (1, 3, 5, 10)
@@ -64,15 +64,21 @@ def evaluate(retriever: Retriever, questions: list[Question], qvecs: np.ndarray)
     report: dict = {}
     by_kind: dict[str, dict[str, float]] = {}
     kinds = sorted({q.kind for q in questions})
-    for method in ("bm25", "dense", "ann", "hybrid"):
+    for method in METHODS:
         rankings = [doc_ranking(retriever, retriever.search(method, q.text, DEPTH, v)) for q, v in zip(questions, qvecs)]
         report[method] = score(rankings, questions)
         for kind in kinds:
             pairs = [(r, q) for r, q in zip(rankings, questions) if q.kind == kind]
             by_kind.setdefault(kind, {})[method] = score([r for r, _ in pairs], [q for _, q in pairs])["mrr"]
+    report["recall_at_k"] = recall_rows(report)
     report["mrr_by_kind"] = by_kind
     report["kind_counts"] = {k: sum(q.kind == k for q in questions) for k in kinds}
     return report
+
+
+def recall_rows(report: dict) -> list[dict]:
+    """Each method's recall@k as flat rows for a chart: ``{"method": "bm25", "k": 5, "recall": 0.986}``."""
+    return [{"method": m, "k": k, "recall": report[m][f"recall@{k}"]} for m in METHODS for k in KS]
 
 
 def ann_overlap(retriever: Retriever, qvecs: np.ndarray, k: int = 10) -> dict:
@@ -92,3 +98,8 @@ def ann_overlap(retriever: Retriever, qvecs: np.ndarray, k: int = 10) -> dict:
         "nprobe": ivf.nprobe,
         "recall_by_nprobe": {str(p): recall(p) for p in range(1, len(ivf.lists) + 1)},
     }
+
+
+def nprobe_rows(ann: dict) -> list[dict]:
+    """IVF's recall@10 against exact search per nprobe, as flat rows for a chart."""
+    return [{"nprobe": int(p), "recall": r} for p, r in ann["recall_by_nprobe"].items()]

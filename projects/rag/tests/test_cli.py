@@ -45,6 +45,43 @@ def test_card_claims_format_against_the_proof(proof):
         claim.format_map(proof)  # KeyError here means a claim names a key the proof lacks
 
 
+def test_recall_at_k_rows_are_the_methods_scores(proof):
+    rows = proof["recall_at_k"]
+    assert {(r["method"], r["k"]) for r in rows} == {(m, k) for m in ("bm25", "dense", "ann", "hybrid")
+                                                     for k in (1, 3, 5, 10)}
+    assert len(rows) == 16
+    for r in rows:
+        assert r["recall"] == proof[r["method"]][f"recall@{r['k']}"]
+    for method in ("bm25", "dense", "ann", "hybrid"):  # recall@k cannot fall as k grows
+        curve = [r["recall"] for r in sorted(rows, key=lambda r: r["k"]) if r["method"] == method]
+        assert curve == sorted(curve) and 0.0 <= curve[0] and curve[-1] <= 1.0
+
+
+def test_nprobe_rows_end_at_exact_search(proof):
+    rows, ann = proof["ann_recall_by_nprobe"], proof["ann_index"]
+    assert [r["nprobe"] for r in rows] == list(range(1, ann["lists"] + 1))
+    assert rows[-1]["recall"] == 1.0  # probing every list is exact search
+    assert next(r["recall"] for r in rows if r["nprobe"] == ann["nprobe"]) == proof["ann_recall"]
+
+
+def fields(node) -> set[str]:
+    """Every "field" a Vega-Lite spec names."""
+    if isinstance(node, dict):
+        own = {node["field"]} if isinstance(node.get("field"), str) else set()
+        return own.union(*(fields(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(fields(v) for v in node))
+    return set()
+
+
+def test_card_charts_name_rows_and_fields_the_proof_prints(proof):
+    card = yaml.safe_load(CARD.read_text())
+    assert [p["args"] for p in card["pictures"]] == [["--graph"]]
+    for chart in card["charts"]:
+        rows = proof[chart["data"]]
+        assert rows and fields(chart["spec"]) <= set(rows[0]), chart["title"]
+
+
 def test_ask_lists_ranked_chunks_as_json():
     done = run("ask", "CSPM-CT-001", "--method", "bm25", "-k", "3", "--corpus-only", "--json")
     assert done.returncode == 0, done.stderr
