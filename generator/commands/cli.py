@@ -60,6 +60,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p = sub.add_parser("status", help="drafts with progress, what is published, what has problems")
     _common(p)
+    p = sub.add_parser("deploy", help="publish _site/ to a target in site.yaml (S3 + CloudFront, GitHub Pages)")
+    _common(p)
+    p.add_argument("--target", help="the target's name under deploy: in site.yaml (default: the first)")
+    p.add_argument("--dry-run", action="store_true", help="print what would change; change nothing")
+    p.add_argument("--yes", action="store_true", help="do not ask before changing anything")
+    p.add_argument("--force", action="store_true", help="delete even past the target's max_deletes")
     return parser
 
 
@@ -158,8 +164,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from generator.commands.deploy import deploy
+
+    return deploy(args.root, args.target, dry_run=args.dry_run, yes=args.yes, force=args.force)
+
+
 COMMANDS = {"build": cmd_build, "serve": cmd_serve, "new": cmd_new, "check": cmd_check,
-            "status": cmd_status}
+            "status": cmd_status, "deploy": cmd_deploy}
 
 
 def main(argv: list[str] | None = None) -> int:
