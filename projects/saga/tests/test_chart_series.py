@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -79,4 +80,6 @@ def test_every_card_chart_has_its_rows_and_fields_in_the_proof_run(capsys):
     for chart in card["charts"]:
         rows = proof[chart["data"]]
         assert rows and all(isinstance(r, dict) for r in rows)
-        assert fields(chart["spec"]) <= set(rows[0]), chart["title"]
+        transforms = chart["spec"].get("transform", [])
+        assert all(set(re.findall(r"datum\.(\w+)", t["calculate"])) <= set(rows[0]) for t in transforms)
+        assert fields(chart["spec"]) <= set(rows[0]) | {t["as"] for t in transforms}, chart["title"]
