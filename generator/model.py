@@ -64,6 +64,9 @@ class Config:
     feed_entries: int = 20
     social_cards: bool = True
     """Draw a 1200x630 card for the home page, every post and every project (og:image)."""
+    deploy: tuple[Any, ...] = field(default=(), repr=False)
+    """Publishing targets (generator.load.targets). Not in repr: the render cache keys pages on
+    repr(config), and where the site is published changes no page."""
 
     @property
     def content_dir(self) -> Path:

@@ -7,6 +7,7 @@ from pathlib import Path
 from generator.model import Author, Config, Link
 from generator.errors import ErrorCollector, SiteError
 from generator.load.fields import Fields
+from generator.load.targets import read_targets
 from generator.load.yamlfile import parse_yaml
 
 CONFIG_FILE = "site.yaml"
@@ -41,7 +42,7 @@ def load_config(root: Path) -> Config:
         errors.raise_if_any()
     top = Fields(data, rel, errors, "site.yaml")
     top.check_keys(["title", "description", "base_url", "language", "author", "links", "repo_url",
-                    "reading", "drafts", "home", "notes", "feed", "social_cards"])
+                    "reading", "drafts", "home", "notes", "feed", "social_cards", "deploy"])
     base_url = top.text("base_url", required=True).rstrip("/")
     if base_url and not _URL.match(base_url):
         top.error("base_url", f"base_url must be an absolute http(s) URL, not {base_url!r}")
@@ -81,6 +82,7 @@ def load_config(root: Path) -> Config:
         per_page=notes.integer("per_page", 20),
         feed_entries=feed.integer("entries", 20),
         social_cards=top.boolean("social_cards", True),
+        deploy=read_targets(top.mapping("deploy")),
     )
     errors.raise_if_any()
     return config
