@@ -21,7 +21,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import snapshot as snap
+from . import regional, snapshot as snap
 
 log = logging.getLogger("cspm.collector")
 
@@ -36,6 +36,11 @@ ACTIONS: tuple[str, ...] = (
     "ec2:DescribeRegions", "ec2:GetEbsEncryptionByDefault", "ec2:DescribeSecurityGroups",
     "ec2:DescribeVolumes", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus",
     "cloudtrail:GetEventSelectors", "kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus",
+    "iam:ListVirtualMFADevices", "iam:ListServerCertificates", "ec2:DescribeInstances", "ec2:DescribeVpcs",
+    "ec2:DescribeFlowLogs", "ec2:DescribeNetworkAcls", "rds:DescribeDBInstances",
+    "elasticfilesystem:DescribeFileSystems", "config:DescribeConfigurationRecorders",
+    "config:DescribeConfigurationRecorderStatus", "securityhub:DescribeHub", "logs:DescribeMetricFilters",
+    "cloudwatch:DescribeAlarms", "sns:ListSubscriptionsByTopic",
 )
 """Every IAM action the collector uses; infra/ grants exactly these (a test checks it)."""
 
@@ -55,7 +60,8 @@ class Collector:
         self.endpoint_url = endpoint_url
         self.regions = regions
         self.source = source
-        self._config = Config(retries={"max_attempts": 4, "mode": "standard"})
+        # The SDK's standard retry mode and budget (3 attempts): a 5xx is retried, not hammered.
+        self._config = Config(retries={"mode": "standard"})
         self._clients: dict[tuple[str, str], Any] = {}
 
     def client(self, service: str, region: str) -> Any:
@@ -75,11 +81,13 @@ class Collector:
             return snap.ok(snap.to_jsonable(fn()))
         except ClientError as e:
             err = e.response.get("Error", {})
-            code = str(err.get("Code") or e.response.get("ResponseMetadata", {}).get("HTTPStatusCode"))
+            status = e.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            code = str(err.get("Code") or status)
+            code = f"HTTP {code}" if code.isdigit() else code
             if code in absent:
                 return snap.ok(None)
             log.warning("%s denied or failed: %s", action, code)
-            return snap.error(action, code, str(err.get("Message", e)))
+            return snap.error(action, code, short_message(e.operation_name, status, err.get("Message")))
         except BotoCoreError as e:
             log.warning("%s failed: %s", action, type(e).__name__)
             return snap.error(action, type(e).__name__, str(e))
@@ -112,6 +120,11 @@ class Collector:
             "cloudtrail": self._cloudtrail(regions),
             "kms": {"regions": {r: self._kms(r) for r in regions}},
         }
+        for r in regions:
+            data["ec2"]["regions"][r].update(regional.network(self, r))
+        for service, read in regional.SERVICES.items():
+            data[service] = {"regions": {r: read(self, r) for r in regions}}
+        data["cloudwatch"] = regional.monitoring(self, data["cloudtrail"]["trails"])
         return snap.Snapshot(data)
 
     def _enabled_regions(self, home: str) -> list[str]:
@@ -149,6 +162,10 @@ class Collector:
             "attached_policies": policies,
             "support_policy_entities": self.call("iam:ListEntitiesForPolicy",
                                                  lambda: iam.list_entities_for_policy(PolicyArn=SUPPORT_POLICY)),
+            "virtual_mfa_devices": self.paged("iam:ListVirtualMFADevices", iam, "list_virtual_mfa_devices",
+                                              "VirtualMFADevices", AssignmentStatus="Assigned"),
+            "server_certificates": self.paged("iam:ListServerCertificates", iam, "list_server_certificates",
+                                              "ServerCertificateMetadataList"),
         }
 
     def _credential_report(self, iam: Any) -> dict[str, Any]:
@@ -249,6 +266,14 @@ class Collector:
                     KeyId=k["KeyId"])["KeyRotationEnabled"])
             out.append(entry)
         return {"keys": snap.ok(out)}
+
+
+def short_message(operation: str, status: int | None, message: str | None) -> str:
+    """One line naming the API; a server error's body (often a whole HTML page) is dropped, not quoted."""
+    text = " ".join(str(message or "").split())
+    if (status or 0) >= 500 or "<" in text or len(text) > 200:
+        return f"{operation} answered HTTP {status}"
+    return f"{operation}: {text}" if text else operation
 
 
 def _drop_account_host_prefix(request: Any, **_: Any) -> None:

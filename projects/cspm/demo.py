@@ -20,6 +20,8 @@ from typing import Any
 
 import boto3
 
+from . import demo_estate as estate
+
 ACCOUNT = "123456789012"  # moto's default account
 REGIONS = ["us-east-1", "eu-west-1"]
 HOME = "us-east-1"
@@ -104,16 +106,26 @@ def seed(s: boto3.Session, variant: str) -> Seeded:
     bad = variant == "bad"
     seeded = Seeded(variant, fixture={
         "description": f"moto demo account ({variant}): facts moto cannot represent",
-        "root": {"mfa_active": not bad, "access_key_1_active": bad, "access_key_2_active": False},
+        "root": {"mfa_active": not bad, "access_key_1_active": bad, "access_key_2_active": False,
+                 "password_last_used_days_ago": 2 if bad else 200},
         "s3_mfa_delete": {PUBLIC: "Enabled", TRAIL_BUCKET: "Disabled" if bad else "Enabled", LOG_BUCKET: "Enabled",
                           DATA_BUCKET: "Enabled"},
-        "cloudwatch_delivery_age_hours": {TRAIL: 1},
+        "cloudwatch_delivery_age_hours": {TRAIL: 30 if bad else 1},
     })
     _iam(s, seeded, bad)
     _s3(s, seeded, bad)
     keys = _kms(s, seeded, bad)
+    # Before _ec2 turns on EBS encryption by default: moto would encrypt the instances' root volumes
+    # with an alias/aws/ebs key it creates as a customer key, which 3.8 would then judge.
+    estate.instances(s, seeded, bad)
+    estate.certificates(s, seeded, bad)
+    estate.databases(s, seeded, bad, keys[HOME])
+    estate.recording(s, seeded, bad, LOG_BUCKET)
+    estate.network_acls(s, seeded, bad)
+    estate.security_hub(s, seeded, bad)
     _ec2(s, seeded, bad, keys)
-    _cloudtrail(s, seeded, bad, keys)
+    log_group = _cloudtrail(s, seeded, bad, keys)
+    estate.alarms(s, seeded, bad, log_group)
     return seeded
 
 
@@ -150,6 +162,7 @@ def _iam(s: boto3.Session, seeded: Seeded, bad: bool) -> None:
 
     _console_user(iam, "bob", mfa=not bad)
     if bad:
+        iam.create_access_key(UserName="bob")  # handed out with the console password, never used (1.11)
         iam.put_user_policy(UserName="bob", PolicyName="bob-s3", PolicyDocument=json.dumps(
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))
     else:
@@ -182,7 +195,10 @@ def _iam(s: boto3.Session, seeded: Seeded, bad: bool) -> None:
         seeded.expect("1.5", ROOT)
         seeded.expect("1.8", ROOT)
         seeded.expect("1.9", ROOT)
+        seeded.expect("1.6", ROOT)
+        seeded.expect("1.7", ROOT)
         seeded.expect("1.10", arn("bob"))
+        seeded.expect("1.11", arn("bob"))
         seeded.expect("1.12", arn("bob"), arn("ci-deploy"))
         seeded.expect("1.13", arn("ci-deploy"))
         seeded.expect("1.14", arn("ci-deploy"))
@@ -326,23 +342,29 @@ def _kms(s: boto3.Session, seeded: Seeded, bad: bool) -> dict[str, str]:
     return keys
 
 
-def _cloudtrail(s: boto3.Session, seeded: Seeded, bad: bool, keys: dict[str, str]) -> None:
+def _cloudtrail(s: boto3.Session, seeded: Seeded, bad: bool, keys: dict[str, str]) -> str:
+    """The trail, delivering to CloudWatch Logs in both variants; returns the log group ARN."""
     ct = s.client("cloudtrail", region_name=HOME)
-    extra: dict[str, Any] = {}
+    s.client("logs", region_name=HOME).create_log_group(logGroupName="cloudtrail/acme")
+    role = s.client("iam").create_role(RoleName="cloudtrail-to-logs", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "cloudtrail.amazonaws.com"}}]}))
+    log_group = f"arn:aws:logs:{HOME}:{ACCOUNT}:log-group:cloudtrail/acme:*"
+    extra: dict[str, Any] = {"CloudWatchLogsLogGroupArn": log_group, "CloudWatchLogsRoleArn": role["Role"]["Arn"]}
     if not bad:
-        s.client("logs", region_name=HOME).create_log_group(logGroupName="cloudtrail/acme")
-        role = s.client("iam").create_role(RoleName="cloudtrail-to-logs", AssumeRolePolicyDocument=json.dumps({
-            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                    "Principal": {"Service": "cloudtrail.amazonaws.com"}}]}))
-        extra = {"IsMultiRegionTrail": True, "EnableLogFileValidation": True,
-                 "KmsKeyId": keys[HOME],
-                 "CloudWatchLogsLogGroupArn": f"arn:aws:logs:{HOME}:{ACCOUNT}:log-group:cloudtrail/acme:*",
-                 "CloudWatchLogsRoleArn": role["Role"]["Arn"]}
+        extra.update(IsMultiRegionTrail=True, EnableLogFileValidation=True, KmsKeyId=keys[HOME])
     trail = ct.create_trail(Name=TRAIL, S3BucketName=TRAIL_BUCKET, **extra)["TrailARN"]
+    # Object-level logging: the bad trail records writes to DATA_BUCKET only, the fixed one reads and writes everywhere.
+    objects = [f"arn:aws:s3:::{DATA_BUCKET}/"] if bad else ["arn:aws:s3"]
     ct.put_event_selectors(TrailName=TRAIL, EventSelectors=[
-        {"ReadWriteType": "WriteOnly" if bad else "All", "IncludeManagementEvents": True}])
+        {"ReadWriteType": "WriteOnly" if bad else "All", "IncludeManagementEvents": True,
+         "DataResources": [{"Type": "AWS::S3::Object", "Values": objects}]}])
     ct.start_logging(Name=TRAIL)
     if bad:
         seeded.expect("3.1", f"arn:aws:cloudtrail::{ACCOUNT}:trail/*")
         for cid in ("3.2", "3.4", "3.7"):
             seeded.expect(cid, trail)
+        b = lambda name: f"arn:aws:s3:::{name}"  # noqa: E731
+        seeded.expect("3.10", b(PUBLIC), b(TRAIL_BUCKET), b(LOG_BUCKET))
+        seeded.expect("3.11", b(PUBLIC), b(TRAIL_BUCKET), b(LOG_BUCKET), b(DATA_BUCKET))
+    return log_group

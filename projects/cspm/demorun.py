@@ -4,7 +4,8 @@ Self-checks (any failure makes the CLI exit 3):
 - the misconfigured account's FAIL set equals exactly the seeded set;
 - the remediated account has zero FAILs;
 - every control fails in the bad account and passes in the remediated one,
-  unless moto cannot answer it (then NOT_EVALUATED in both, with the reason);
+  unless moto cannot answer it (then NOT_EVALUATED in both, with the reason)
+  or CIS marks it Manual (then MANUAL in both);
 - a snapshot saved to JSON and scanned again gives identical results;
 - the schedule: day 1 alerts once per finding, an unchanged day 2 sends
   nothing, a new open SSH group on day 3 sends exactly one alert, and the SQS
@@ -83,6 +84,7 @@ def run() -> DemoRun:
         "missed_count": len(missed), "unexpected_count": len(unexpected),
         "controls_fail_and_pass": len(both["fail_and_pass"]),
         "controls_not_evaluable_in_moto": both["not_evaluated"],
+        "controls_manual": both["manual"],
         "remediated": {k: fixed_summary[k] for k in ("passed", "failed", "not_evaluated", "no_resources", "resources")},
         "schedule": schedule,
         "timings": {"seed_s": round(t_seed - t0, 3), "collect_s": round(t_collect - t_seed, 3),
@@ -92,10 +94,12 @@ def run() -> DemoRun:
 
 
 def _fail_and_pass_cases(bad: Report, fixed: Report) -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = {"fail_and_pass": [], "not_evaluated": [], "neither": []}
+    groups: dict[str, list[str]] = {"fail_and_pass": [], "not_evaluated": [], "manual": [], "neither": []}
     for b, f in zip(bad.controls, fixed.controls):
         if b.with_status(Status.FAIL) and f.status == "PASS":
             groups["fail_and_pass"].append(b.control.id)
+        elif b.status == f.status == "MANUAL":
+            groups["manual"].append(b.control.id)
         elif b.status == f.status == "NOT_EVALUATED":
             groups["not_evaluated"].append(b.control.id)
         else:

@@ -11,7 +11,8 @@ from .model import Control, ControlResult, Result, Severity, Status
 from .snapshot import Snapshot, Unavailable
 
 
-COUNT_KEY = {"PASS": "passed", "FAIL": "failed", "NOT_EVALUATED": "not_evaluated", "NO_RESOURCES": "no_resources"}
+COUNT_KEY = {"PASS": "passed", "FAIL": "failed", "NOT_EVALUATED": "not_evaluated", "MANUAL": "manual",
+             "NO_RESOURCES": "no_resources"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,7 @@ class Report:
         rows: dict[str, dict[str, Any]] = {}
         for cr in self.controls:
             row = rows.setdefault(cr.control.section, {"section": cr.control.section, "controls": 0, "pass": 0,
-                                                         "fail": 0, "not_evaluated": 0})
+                                                         "fail": 0, "not_evaluated": 0, "manual": 0})
             row["controls"] += 1
             for r in cr.results:
                 row[r.status.value.lower()] += 1
@@ -45,7 +46,7 @@ class Report:
         by_section: dict[str, dict[str, int]] = {}
         for cr in self.controls:
             sec = by_section.setdefault(cr.control.section, {"controls": 0, "passed": 0, "failed": 0,
-                                                              "not_evaluated": 0, "no_resources": 0})
+                                                              "not_evaluated": 0, "manual": 0, "no_resources": 0})
             sec["controls"] += 1
             sec[COUNT_KEY[cr.status]] += 1
         return {
@@ -56,12 +57,14 @@ class Report:
             "region_count": len(self.snapshot.regions),
             "fixtures": self.snapshot.data.get("fixtures", []),
             "controls": len(self.controls),
-            "cis_controls": sum(1 for cr in self.controls if cr.control.is_cis),
+            "cis_controls": sum(1 for cr in self.controls if cr.control.is_cis and cr.status != "MANUAL"),
+            "cis_manual_controls": sum(1 for cr in self.controls if cr.status == "MANUAL"),
             "extra_controls": sum(1 for cr in self.controls if not cr.control.is_cis),
-            "resources": len({r.resource for cr in self.controls for r in cr.results}),
+            "resources": len({r.resource for cr in self.controls for r in cr.results if r.status is not Status.MANUAL}),
             "passed": status["PASS"],
             "failed": status["FAIL"],
             "not_evaluated": status["NOT_EVALUATED"],
+            "manual": status["MANUAL"],
             "no_resources": status["NO_RESOURCES"],
             "results": {s.value: results[s.value] for s in Status},
             "by_section": by_section,

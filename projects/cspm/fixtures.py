@@ -8,9 +8,13 @@ feeds, so a reader can tell measured state from supplied state. The keys:
     The ``<root_account>`` row of the credential report (moto's report has no
     root row) and the root fields of GetAccountSummary (moto hard-codes
     ``AccountMFAEnabled`` and ``AccountAccessKeysPresent`` to 0):
-    ``{"mfa_active": bool, "access_key_1_active": bool, "access_key_2_active": bool}``.
+    ``{"mfa_active": bool, "access_key_1_active": bool, "access_key_2_active": bool,
+    "password_last_used_days_ago": int | null}`` (the last one for 1.7; null: never).
 ``s3_mfa_delete``
     ``{bucket: "Enabled" | "Disabled"}``: moto accepts but does not store MFADelete.
+``server_certificate_expiration``
+    ``{certificate name: ISO date}``: moto's ListServerCertificates reports the same
+    hard-coded Expiration (2012) for every certificate.
 ``cloudwatch_delivery_age_hours``
     ``{trail name: hours}``: moto's GetTrailStatus never reports
     ``LatestCloudWatchLogsDeliveryTime``; this sets it to collection time minus hours.
@@ -21,13 +25,13 @@ reported NOT_EVALUATED with that reason.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from .snapshot import Snapshot, failed, ok
 
-KNOWN = ("root", "s3_mfa_delete", "cloudwatch_delivery_age_hours", "description")
+KNOWN = ("root", "s3_mfa_delete", "server_certificate_expiration", "cloudwatch_delivery_age_hours", "description")
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -45,6 +49,8 @@ def apply(snapshot: Snapshot, fixture: dict[str, Any], origin: str) -> None:
         _root(data, fixture["root"], origin)
     if "s3_mfa_delete" in fixture:
         _mfa_delete(data, fixture["s3_mfa_delete"], origin)
+    if "server_certificate_expiration" in fixture:
+        _certificates(data, fixture["server_certificate_expiration"], origin)
     if "cloudwatch_delivery_age_hours" in fixture:
         _delivery(snapshot, fixture["cloudwatch_delivery_age_hours"], origin)
 
@@ -53,13 +59,17 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _root(data: dict[str, Any], root: dict[str, bool], origin: str) -> None:
+def _root(data: dict[str, Any], root: dict[str, Any], origin: str) -> None:
     iam = data["iam"]
+    used = root.get("password_last_used_days_ago")
+    collected = datetime.fromisoformat(data["collected_at"])
     row = {
         "user": "<root_account>", "arn": f"arn:aws:iam::{data['account_id']}:root",
         "password_enabled": "not_supported", "mfa_active": _flag(root["mfa_active"]),
         "access_key_1_active": _flag(root.get("access_key_1_active", False)),
         "access_key_2_active": _flag(root.get("access_key_2_active", False)),
+        "password_last_used": "N/A" if used is None else (collected - timedelta(days=used)).isoformat(),
+        "access_key_1_last_used_date": "N/A", "access_key_2_last_used_date": "N/A",
         "fixture": origin,
     }
     if not failed(iam["credential_report"]):
@@ -81,6 +91,14 @@ def _mfa_delete(data: dict[str, Any], states: dict[str, str], origin: str) -> No
         if b["Name"] in states and not failed(b["versioning"]):
             b["versioning"] = ok({**b["versioning"]["ok"], "MFADelete": states[b["Name"]], "fixture": origin})
     data["fixtures"].append(f"S3 MFADelete for {len(states)} bucket(s) ({origin})")
+
+
+def _certificates(data: dict[str, Any], expirations: dict[str, str], origin: str) -> None:
+    certs = data["iam"].get("server_certificates")
+    for c in [] if failed(certs) else certs["ok"]:
+        if c["ServerCertificateName"] in expirations:
+            c.update(Expiration=expirations[c["ServerCertificateName"]], fixture=origin)
+    data["fixtures"].append(f"IAM server certificate expiry for {len(expirations)} certificate(s) ({origin})")
 
 
 def _delivery(snapshot: Snapshot, ages: dict[str, float], origin: str) -> None:

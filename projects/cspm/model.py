@@ -14,6 +14,8 @@ class Status(str, Enum):
     PASS = "PASS"
     FAIL = "FAIL"
     NOT_EVALUATED = "NOT_EVALUATED"
+    MANUAL = "MANUAL"
+    """A recommendation CIS marks Manual: listed for a person to review, never judged."""
 
 
 class Severity(str, Enum):
@@ -57,6 +59,8 @@ class Control:
     level: int | None = None
     """CIS profile level; None for extras."""
     framework: str = "CIS AWS Foundations Benchmark v1.5.0"
+    assessment: str = "Automated"
+    """CIS's assessment status; "Manual" controls are evaluated only where their audit is mechanical."""
 
     @property
     def is_cis(self) -> bool:
@@ -70,9 +74,9 @@ class ControlResult:
 
     @property
     def status(self) -> str:
-        """FAIL beats NOT_EVALUATED beats PASS; a control that found nothing to look at is NO_RESOURCES."""
+        """FAIL beats NOT_EVALUATED beats PASS beats MANUAL; a control that found nothing to look at is NO_RESOURCES."""
         statuses = {r.status for r in self.results}
-        for s in (Status.FAIL, Status.NOT_EVALUATED, Status.PASS):
+        for s in (Status.FAIL, Status.NOT_EVALUATED, Status.PASS, Status.MANUAL):
             if s in statuses:
                 return s.value
         return "NO_RESOURCES"

@@ -1,7 +1,7 @@
 """All controls, in benchmark order. Importing the modules fills the registry."""
 from __future__ import annotations
 
-from . import ec2, iam, logging, s3  # noqa: F401  (registration side effect)
+from . import data_stores, ec2, iam, logging, manual, monitoring, recording, root, s3  # noqa: F401  (registration)
 from .registry import REGISTRY
 
 

@@ -1,4 +1,4 @@
-"""EBS default encryption (CIS v1.5 2.2.1) and security groups (5.2, 5.3, 5.4), per region."""
+"""EC2, per region: EBS default encryption (CIS v1.5 2.2.1), instance roles (1.18), network ACLs (5.1), security groups (5.2-5.4)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -6,7 +6,7 @@ from typing import Any
 
 from ..model import Result, Severity
 from ..snapshot import Snapshot, Unavailable, unwrap
-from .registry import NETWORKING, STORAGE, control, not_evaluated, verdict
+from .registry import IAM, NETWORKING, STORAGE, control, each_region, not_evaluated, verdict
 
 ADMIN_PORTS = (22, 3389)
 """SSH and RDP: the remote administration ports CIS 5.2/5.3 name."""
@@ -106,3 +106,48 @@ def default_sg_closed(snap: Snapshot) -> Iterator[Result]:
             n_in, n_out = len(sg.get("IpPermissions", [])), len(sg.get("IpPermissionsEgress", []))
             yield verdict(n_in == n_out == 0, _sg_arn(snap, region, sg),
                           f"default SG of {sg.get('VpcId')}: {n_in} inbound, {n_out} outbound rules", region)
+
+
+def _nacl_opens(entries: list[dict[str, Any]], port: int) -> dict[str, Any] | None:
+    """The entry that decides inbound traffic from 0.0.0.0/0 to `port`, if it allows it (lowest rule number wins)."""
+    for e in sorted((e for e in entries if not e.get("Egress") and e.get("CidrBlock") == "0.0.0.0/0"),
+                    key=lambda e: e["RuleNumber"]):
+        proto = str(e.get("Protocol"))
+        ports = e.get("PortRange") or {"From": 0, "To": 65535}
+        if proto == "-1" or (proto in ("6", "tcp") and ports["From"] <= port <= ports["To"]):
+            return e if e.get("RuleAction") == "allow" else None
+    return None
+
+
+@control("5.1", "Ensure no Network ACLs allow ingress from 0.0.0.0/0 to remote server administration ports",
+         NETWORKING, Severity.MEDIUM, "Add deny entries for ports 22 and 3389 from 0.0.0.0/0 numbered below the "
+         "allow entries (aws ec2 create-network-acl-entry --rule-action deny), or narrow the allow entries.",
+         needs=("ec2:DescribeNetworkAcls",), level=1)
+def nacl_admin_ports(snap: Snapshot) -> Iterator[Result]:
+    for region, acls in each_region(snap, "ec2", "network_acls", "network ACLs"):
+        if not isinstance(acls, list):
+            yield not_evaluated(f"arn:aws:ec2:{region}:{snap.account}:network-acl/*", acls, region)
+            continue
+        for acl in acls:
+            open_ = {p: e for p in ADMIN_PORTS if (e := _nacl_opens(acl.get("Entries", []), p))}
+            name = f"{acl['NetworkAclId']}{' (default)' if acl.get('IsDefault') else ''} of {acl.get('VpcId')}"
+            yield verdict(not open_, f"arn:aws:ec2:{region}:{snap.account}:network-acl/{acl['NetworkAclId']}",
+                          f"{name}: " + ("; ".join(f"rule {e['RuleNumber']} allows 0.0.0.0/0 to port {p}"
+                                                   for p, e in open_.items()) or "ports 22 and 3389 not open to 0.0.0.0/0"),
+                          region)
+
+
+@control("1.18", "Ensure IAM instance roles are used for AWS resource access from instances", IAM, Severity.MEDIUM,
+         "aws ec2 associate-iam-instance-profile --instance-id <id> --iam-instance-profile Name=<profile>; "
+         "remove keys stored on the instance.", needs=("ec2:DescribeInstances",), level=2, assessment="Manual")
+def instance_roles(snap: Snapshot) -> Iterator[Result]:
+    for region, instances in each_region(snap, "ec2", "instances", "EC2 instances"):
+        if not isinstance(instances, list):
+            yield not_evaluated(f"arn:aws:ec2:{region}:{snap.account}:instance/*", instances, region)
+            continue
+        for i in instances:
+            profile = i.get("IamInstanceProfile", {}).get("Arn")
+            yield verdict(bool(profile), f"arn:aws:ec2:{region}:{snap.account}:instance/{i['InstanceId']}",
+                          f"{i['InstanceId']}: instance profile {profile.rsplit('/', 1)[-1]}" if profile
+                          else f"{i['InstanceId']}: no instance profile (credentials would have to live on the instance)",
+                          region)

@@ -1,4 +1,4 @@
-"""Section 1: Identity and Access Management (CIS v1.5 1.4-1.20)."""
+"""Section 1: Identity and Access Management, IAM users and policies (CIS v1.5 1.8-1.20; the root user is root.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -13,11 +13,11 @@ REPORT = ("iam:GenerateCredentialReport", "iam:GetCredentialReport")
 NEVER = ("N/A", "no_information", "not_supported", "")
 
 
-def _account(snap: Snapshot) -> str:
+def account_arn(snap: Snapshot) -> str:
     return f"arn:aws:iam::{snap.account}:root"
 
 
-def _rows(snap: Snapshot) -> list[dict[str, str]]:
+def rows(snap: Snapshot) -> list[dict[str, str]]:
     return unwrap(snap.section("iam").get("credential_report"), "credential report")
 
 
@@ -25,56 +25,16 @@ def _users(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return [r for r in rows if r["user"] != "<root_account>"]
 
 
-def _root_row(rows: list[dict[str, str]]) -> dict[str, str] | None:
+def root_row(rows: list[dict[str, str]]) -> dict[str, str] | None:
     return next((r for r in rows if r["user"] == "<root_account>"), None)
 
 
-def _when(value: str) -> datetime | None:
+def when(value: str) -> datetime | None:
     return None if value in NEVER else parse_time(value)
 
 
-def _days(snap: Snapshot, when: datetime) -> int:
-    return (snap.now - when).days
-
-
-def _fixture_note(source: dict[str, Any]) -> str:
-    return f" [fixture: {source['fixture']}]" if "fixture" in source else ""
-
-
-def _root_fact(snap: Snapshot, summary_key: str, row_keys: tuple[str, ...]) -> tuple[bool, str]:
-    """A root fact from GetAccountSummary (the CIS CLI audit), else the credential report's root row."""
-    iam = snap.section("iam")
-    reasons = []
-    try:
-        summary = unwrap(iam.get("account_summary"), "account summary")
-        return bool(summary[summary_key]), f"GetAccountSummary {summary_key}={summary[summary_key]}" + _fixture_note(summary)
-    except Unavailable as e:
-        reasons.append(str(e))
-    try:
-        row = _root_row(_rows(snap))
-        if row is None:
-            raise Unavailable("credential report has no <root_account> row")
-        value = any(row[k] == "true" for k in row_keys)
-        return value, "credential report <root_account> " + ", ".join(f"{k}={row[k]}" for k in row_keys) + _fixture_note(row)
-    except Unavailable as e:
-        reasons.append(str(e))
-    raise Unavailable("; ".join(reasons))
-
-
-@control("1.4", "Ensure no 'root' user account access key exists", IAM, Severity.CRITICAL,
-         "Sign in as root, delete its access keys (IAM > Security credentials > Access keys).",
-         needs=("iam:GetAccountSummary",), level=1)
-def root_access_keys(snap: Snapshot) -> Iterator[Result]:
-    present, evidence = _root_fact(snap, "AccountAccessKeysPresent", ("access_key_1_active", "access_key_2_active"))
-    yield verdict(not present, _account(snap), evidence)
-
-
-@control("1.5", "Ensure MFA is enabled for the 'root' user account", IAM, Severity.CRITICAL,
-         "Sign in as root and assign an MFA device (a dedicated, non-personal one for virtual MFA).",
-         needs=("iam:GetAccountSummary",), level=1)
-def root_mfa(snap: Snapshot) -> Iterator[Result]:
-    enabled, evidence = _root_fact(snap, "AccountMFAEnabled", ("mfa_active",))
-    yield verdict(enabled, _account(snap), evidence)
+def days_ago(snap: Snapshot, moment: datetime) -> int:
+    return (snap.now - moment).days
 
 
 def _password_policy(snap: Snapshot) -> dict[str, Any] | None:
@@ -87,10 +47,10 @@ def _password_policy(snap: Snapshot) -> dict[str, Any] | None:
 def password_length(snap: Snapshot) -> Iterator[Result]:
     policy = _password_policy(snap)
     if policy is None:
-        yield failed(_account(snap), "no account password policy is set (AWS default minimum is 8)")
+        yield failed(account_arn(snap), "no account password policy is set (AWS default minimum is 8)")
         return
     n = policy.get("MinimumPasswordLength", 0)
-    yield verdict(n >= 14, _account(snap), f"MinimumPasswordLength={n}")
+    yield verdict(n >= 14, account_arn(snap), f"MinimumPasswordLength={n}")
 
 
 @control("1.9", "Ensure IAM password policy prevents password reuse", IAM, Severity.LOW,
@@ -99,39 +59,52 @@ def password_length(snap: Snapshot) -> Iterator[Result]:
 def password_reuse(snap: Snapshot) -> Iterator[Result]:
     policy = _password_policy(snap)
     if policy is None:
-        yield failed(_account(snap), "no account password policy is set: reuse is not prevented")
+        yield failed(account_arn(snap), "no account password policy is set: reuse is not prevented")
         return
     n = policy.get("PasswordReusePrevention", 0)
-    yield verdict(n >= 24, _account(snap), f"PasswordReusePrevention={n} (CIS asks for 24)")
+    yield verdict(n >= 24, account_arn(snap), f"PasswordReusePrevention={n} (CIS asks for 24)")
 
 
 @control("1.10", "Ensure MFA is enabled for all IAM users that have a console password", IAM, Severity.MEDIUM,
          "Assign an MFA device to each console user, or remove the console password.",
          needs=REPORT, level=1)
 def console_mfa(snap: Snapshot) -> Iterator[Result]:
-    for r in _users(_rows(snap)):
+    for r in _users(rows(snap)):
         if r["password_enabled"] == "true":
             yield verdict(r["mfa_active"] == "true", r["arn"], f"console password, mfa_active={r['mfa_active']}")
         else:
             yield passed(r["arn"], "no console password")
 
 
+@control("1.11", "Do not setup access keys during initial user setup for all IAM users that have a console password",
+         IAM, Severity.LOW, "Delete access keys that were created with the user and never used; let users create "
+         "their own when they need one.", needs=REPORT, level=1)
+def no_initial_access_keys(snap: Snapshot) -> Iterator[Result]:
+    for r in _users(rows(snap)):
+        if r["password_enabled"] != "true":
+            yield passed(r["arn"], "no console password")
+            continue
+        unused = [f"access key {n} active and never used" for n in ("1", "2")
+                  if r[f"access_key_{n}_active"] == "true" and r[f"access_key_{n}_last_used_date"] in NEVER]
+        yield verdict(not unused, r["arn"], "console user; " + ("; ".join(unused) or "no active key left unused"))
+
+
 def _unused(snap: Snapshot, row: dict[str, str], limit: int) -> list[str]:
     """Credentials of one user unused for >= limit days, per the CIS 1.12 audit rules."""
     stale = []
     if row["password_enabled"] == "true":
-        used = _when(row["password_last_used"])
-        ref = used or _when(row["password_last_changed"]) or _when(row["user_creation_time"])
-        if ref and _days(snap, ref) >= limit:
+        used = when(row["password_last_used"])
+        ref = used or when(row["password_last_changed"]) or when(row["user_creation_time"])
+        if ref and days_ago(snap, ref) >= limit:
             what = "last used" if used else "never used, set"
-            stale.append(f"password {what} {_days(snap, ref)} days ago")
+            stale.append(f"password {what} {days_ago(snap, ref)} days ago")
     for n in ("1", "2"):
         if row[f"access_key_{n}_active"] == "true":
-            used = _when(row[f"access_key_{n}_last_used_date"])
-            ref = used or _when(row[f"access_key_{n}_last_rotated"])
-            if ref and _days(snap, ref) >= limit:
+            used = when(row[f"access_key_{n}_last_used_date"])
+            ref = used or when(row[f"access_key_{n}_last_rotated"])
+            if ref and days_ago(snap, ref) >= limit:
                 what = "last used" if used else "never used, created"
-                stale.append(f"access key {n} {what} {_days(snap, ref)} days ago")
+                stale.append(f"access key {n} {what} {days_ago(snap, ref)} days ago")
     return stale
 
 
@@ -139,7 +112,7 @@ def _unused(snap: Snapshot, row: dict[str, str], limit: int) -> list[str]:
          "Disable console access and deactivate access keys unused for 45 days or more.",
          needs=REPORT, level=1)
 def unused_credentials(snap: Snapshot) -> Iterator[Result]:
-    for r in _users(_rows(snap)):
+    for r in _users(rows(snap)):
         stale = _unused(snap, r, 45)
         yield verdict(not stale, r["arn"], "; ".join(stale) or "every active credential used within 45 days")
 
@@ -166,9 +139,9 @@ def one_active_key(snap: Snapshot) -> Iterator[Result]:
          "Create a new key, move callers to it, deactivate then delete the old one.",
          needs=REPORT, level=1)
 def key_rotation(snap: Snapshot) -> Iterator[Result]:
-    for r in _users(_rows(snap)):
-        ages = [(n, _days(snap, when)) for n in ("1", "2")
-                if r[f"access_key_{n}_active"] == "true" and (when := _when(r[f"access_key_{n}_last_rotated"]))]
+    for r in _users(rows(snap)):
+        ages = [(n, days_ago(snap, rotated)) for n in ("1", "2")
+                if r[f"access_key_{n}_active"] == "true" and (rotated := when(r[f"access_key_{n}_last_rotated"]))]
         if not ages:
             yield passed(r["arn"], "no active access keys")
             continue
@@ -224,9 +197,20 @@ def no_admin_policies(snap: Snapshot) -> Iterator[Result]:
 def support_role(snap: Snapshot) -> Iterator[Result]:
     entities = unwrap(snap.section("iam").get("support_policy_entities"), "AWSSupportAccess entities")
     roles = [r["RoleName"] for r in entities.get("PolicyRoles", [])]
-    yield verdict(bool(roles), _account(snap),
+    yield verdict(bool(roles), account_arn(snap),
                   f"AWSSupportAccess attached to roles: {', '.join(roles)}" if roles
                   else "AWSSupportAccess is attached to no role")
+
+
+@control("1.19", "Ensure that all the expired SSL/TLS certificates stored in AWS IAM are removed", IAM,
+         Severity.MEDIUM, "aws iam delete-server-certificate --server-certificate-name <name> (after moving "
+         "listeners to ACM).", needs=("iam:ListServerCertificates",), level=1)
+def expired_server_certificates(snap: Snapshot) -> Iterator[Result]:
+    for cert in unwrap(snap.section("iam").get("server_certificates"), "server certificates"):
+        expires = parse_time(cert["Expiration"])
+        note = f" [fixture: {cert['fixture']}]" if "fixture" in cert else ""
+        yield verdict(expires > snap.now, cert["Arn"], f"expires {expires.date().isoformat()}" + (
+            "" if expires > snap.now else f", {days_ago(snap, expires)} days ago") + note)
 
 
 @control("1.20", "Ensure that IAM Access analyzer is enabled for all regions", IAM, Severity.MEDIUM,

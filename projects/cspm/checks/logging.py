@@ -1,4 +1,4 @@
-"""Section 3: CloudTrail (CIS v1.5 3.1-3.7) and KMS key rotation (3.8)."""
+"""Section 3: CloudTrail (CIS v1.5 3.1-3.4, 3.6, 3.7, 3.10, 3.11) and KMS key rotation (3.8)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -41,7 +41,7 @@ def captures_all_management_events(selectors: dict[str, Any]) -> bool:
     return False
 
 
-def _why_not_3_1(t: dict[str, Any]) -> list[str]:
+def why_not_3_1(t: dict[str, Any]) -> list[str]:
     why = [] if t.get("IsMultiRegionTrail") else ["single-region"]
     try:
         if not unwrap(t["status"], "trail status").get("IsLogging"):
@@ -59,7 +59,7 @@ def _why_not_3_1(t: dict[str, Any]) -> list[str]:
 def multi_region_trail(snap: Snapshot) -> Iterator[Result]:
     resource = f"arn:aws:cloudtrail::{snap.account}:trail/*"
     found = trails(snap)
-    reasons = {t["Name"]: _why_not_3_1(t) for t in found}
+    reasons = {t["Name"]: why_not_3_1(t) for t in found}
     good = [name for name, why in reasons.items() if not why]
     if good:
         yield passed(resource, f"qualifying multi-region trail(s): {', '.join(good)}")
@@ -187,3 +187,79 @@ def kms_rotation(snap: Snapshot) -> Iterator[Result]:
                 yield not_evaluated(k["KeyArn"], e, region)
                 continue
             yield verdict(bool(on), k["KeyArn"], f"KeyRotationEnabled={on}", region)
+
+
+READS = {"write": ("All", "WriteOnly"), "read": ("All", "ReadOnly")}
+"""3.10 / 3.11: the basic selector ReadWriteTypes that include write / read events."""
+
+
+def _basic_covers(selector: dict[str, Any], bucket: str, kind: str) -> bool:
+    if selector.get("ReadWriteType", "All") not in READS[kind]:
+        return False
+    return any(r.get("Type") == "AWS::S3::Object" and any(
+        v in ("arn:aws:s3", "arn:aws:s3:::") or v == f"arn:aws:s3:::{bucket}/" for v in r.get("Values", []))
+        for r in selector.get("DataResources", []))
+
+
+def _advanced_covers(selector: dict[str, Any], bucket: str, kind: str) -> bool:
+    fields = {f["Field"]: f for f in selector.get("FieldSelectors", [])}
+    if "Data" not in fields.get("eventCategory", {}).get("Equals", []) \
+            or "AWS::S3::Object" not in fields.get("resources.type", {}).get("Equals", []):
+        return False
+    read_only = fields.get("readOnly", {}).get("Equals")
+    if read_only and read_only != ["true" if kind == "read" else "false"]:
+        return False
+    arn = fields.get("resources.ARN")
+    if arn is None:
+        return True
+    wanted = f"arn:aws:s3:::{bucket}/"
+    prefixes = arn.get("StartsWith", []) + arn.get("Equals", [])
+    return set(arn) <= {"Field", "StartsWith", "Equals"} and any(p in ("arn:aws:s3:::", wanted) for p in prefixes)
+
+
+def object_logging_trails(trail_list: list[dict[str, Any]], bucket: str, region: str | None, kind: str) -> list[str]:
+    """Names of logging trails that record S3 object-level `kind` events for this bucket."""
+    names = []
+    for t in trail_list:
+        if not t.get("IsMultiRegionTrail") and region and t["HomeRegion"] != region:
+            continue
+        status, selectors = unwrap(t["status"], "trail status"), unwrap(t["event_selectors"], "event selectors")
+        if status.get("IsLogging") and (
+                any(_basic_covers(s, bucket, kind) for s in selectors.get("EventSelectors") or [])
+                or any(_advanced_covers(s, bucket, kind) for s in selectors.get("AdvancedEventSelectors") or [])):
+            names.append(t["Name"])
+    return names
+
+
+def _object_logging(snap: Snapshot, kind: str) -> Iterator[Result]:
+    trail_list = trails(snap)
+    for b in buckets(snap):
+        arn, region = bucket_arn(b["Name"]), (b.get("region") or {}).get("ok")
+        try:
+            names = object_logging_trails(trail_list, b["Name"], region, kind)
+        except Unavailable as e:
+            yield not_evaluated(arn, e, region)
+            continue
+        gaps = _listing_gaps(snap)
+        if not names and gaps:
+            yield not_evaluated(arn, f"no trail seen records its object-level {kind} events, but trails could not be "
+                                     f"listed in {', '.join(gaps)}", region)
+            continue
+        yield verdict(bool(names), arn, f"object-level {kind} events recorded by trail {', '.join(names)}" if names
+                      else f"no logging trail records S3 object-level {kind} events for this bucket", region)
+
+
+@control("3.10", "Ensure that Object-level logging for write events is enabled for S3 bucket", LOGGING,
+         Severity.LOW, "aws cloudtrail put-event-selectors on a multi-region trail with DataResources "
+         "AWS::S3::Object arn:aws:s3 (or the bucket) and ReadWriteType WriteOnly or All.",
+         needs=TRAILS + ("cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "s3:ListAllMyBuckets"), level=2)
+def object_write_logging(snap: Snapshot) -> Iterator[Result]:
+    yield from _object_logging(snap, "write")
+
+
+@control("3.11", "Ensure that Object-level logging for read events is enabled for S3 bucket", LOGGING,
+         Severity.LOW, "aws cloudtrail put-event-selectors on a multi-region trail with DataResources "
+         "AWS::S3::Object arn:aws:s3 (or the bucket) and ReadWriteType ReadOnly or All.",
+         needs=TRAILS + ("cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "s3:ListAllMyBuckets"), level=2)
+def object_read_logging(snap: Snapshot) -> Iterator[Result]:
+    yield from _object_logging(snap, "read")

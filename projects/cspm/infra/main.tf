@@ -66,6 +66,20 @@ data "aws_iam_policy_document" "scanner" {
       "kms:ListKeys",
       "kms:DescribeKey",
       "kms:GetKeyRotationStatus",
+      "iam:ListVirtualMFADevices",
+      "iam:ListServerCertificates",
+      "ec2:DescribeInstances",
+      "ec2:DescribeVpcs",
+      "ec2:DescribeFlowLogs",
+      "ec2:DescribeNetworkAcls",
+      "rds:DescribeDBInstances",
+      "elasticfilesystem:DescribeFileSystems",
+      "config:DescribeConfigurationRecorders",
+      "config:DescribeConfigurationRecorderStatus",
+      "securityhub:DescribeHub",
+      "logs:DescribeMetricFilters",
+      "cloudwatch:DescribeAlarms",
+      "sns:ListSubscriptionsByTopic",
     ]
     resources = ["*"]
   }

@@ -15,7 +15,8 @@ def as_json(report: Report, extra: dict[str, Any] | None = None) -> dict[str, An
     out = report.summary()
     out["control_results"] = [
         {"id": cr.control.id, "title": cr.control.title, "section": cr.control.section,
-         "framework": cr.control.framework, "level": cr.control.level, "severity": cr.control.severity.value,
+         "framework": cr.control.framework, "level": cr.control.level, "assessment": cr.control.assessment,
+         "severity": cr.control.severity.value,
          "status": cr.status, "needs": list(cr.control.needs),
          "results": [{"resource": r.resource, "region": r.region, "status": r.status.value, "evidence": r.evidence}
                      for r in cr.results]}

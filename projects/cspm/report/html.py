@@ -9,7 +9,7 @@ from ..model import Status
 CSS = """body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#1b1b1b}
 table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;
 text-align:left;vertical-align:top}th{background:#f0f0f0}.PASS{color:#11651d}.FAIL{color:#a4161a;font-weight:600}
-.NOT_EVALUATED{color:#8a5a00}.NO_RESOURCES{color:#666}details{margin:.2rem 0}code{font-size:12px}"""
+.NOT_EVALUATED{color:#8a5a00}.MANUAL{color:#444;font-style:italic}.NO_RESOURCES{color:#666}details{margin:.2rem 0}code{font-size:12px}"""
 
 
 def page(report: Report) -> str:
@@ -19,7 +19,8 @@ def page(report: Report) -> str:
            f"<h1>CIS AWS Foundations Benchmark v1.5.0: account {escape(s['account'])}</h1>",
            f"<p>Source: {escape(str(s['source']))}. Regions: {escape(', '.join(s['regions']))}. "
            f"{s['controls']} controls over {s['resources']} resources: {s['passed']} pass, "
-           f"{s['failed']} fail, {s['not_evaluated']} not evaluated.</p>"]
+           f"{s['failed']} fail, {s['not_evaluated']} not evaluated, {s['manual']} manual (CIS marks them Manual: "
+           "listed for review, never judged).</p>"]
     out += [f"<p>Fixture: {escape(f)}</p>" for f in s["fixtures"]]
     section = None
     for cr in report.controls:

@@ -6,7 +6,7 @@ from typing import Any
 from ..engine import Report
 from ..model import Status
 
-MARK = {"PASS": "PASS", "FAIL": "FAIL", "NOT_EVALUATED": "N/E ", "NO_RESOURCES": "n/a "}
+MARK = {"PASS": "PASS", "FAIL": "FAIL", "NOT_EVALUATED": "N/E ", "MANUAL": "MAN ", "NO_RESOURCES": "n/a "}
 
 
 def text(report: Report, extra: dict[str, Any] | None = None) -> str:
@@ -25,11 +25,11 @@ def text(report: Report, extra: dict[str, Any] | None = None) -> str:
         lines.append(f"{MARK[cr.status]} {c.id:<6} {level} {c.severity.value:<8} {c.title[:72]:<72} "
                      f"{counts[Status.PASS]:>3} ok {counts[Status.FAIL]:>2} fail {counts[Status.NOT_EVALUATED]:>2} n/e")
         for r in cr.results:
-            if r.status is not Status.PASS:
+            if r.status not in (Status.PASS, Status.MANUAL):
                 lines.append(f"       {MARK[r.status.value]} {r.resource}: {r.evidence}")
-    lines += ["", f"{s['controls']} controls ({s['cis_controls']} CIS, {s['extra_controls']} extras) over "
-              f"{s['resources']} resources: {s['passed']} pass, {s['failed']} fail, "
-              f"{s['not_evaluated']} not evaluated, {s['no_resources']} without resources; "
+    lines += ["", f"{s['controls']} controls ({s['cis_controls']} CIS evaluated, {s['cis_manual_controls']} CIS manual, "
+              f"{s['extra_controls']} extras) over {s['resources']} resources: {s['passed']} pass, {s['failed']} fail, "
+              f"{s['not_evaluated']} not evaluated, {s['manual']} manual, {s['no_resources']} without resources; "
               f"{len(s['findings'])} failing results"]
     for key, value in (extra or {}).items():
         lines += _extra(key, value)

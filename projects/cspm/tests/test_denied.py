@@ -19,6 +19,7 @@ API = {
     "s3:GetAccountPublicAccessBlock": ("s3control", "GetPublicAccessBlock"),
     "s3:GetEncryptionConfiguration": ("s3", "GetBucketEncryption"),
     "access-analyzer:ListAnalyzers": ("accessanalyzer", "ListAnalyzers"),
+    "elasticfilesystem:DescribeFileSystems": ("efs", "DescribeFileSystems"),
 }
 # Denials that legitimately change no verdict, and why.
 SILENT = {

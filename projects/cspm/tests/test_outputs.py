@@ -15,7 +15,7 @@ CARD_KEYS = {"controls", "resources", "passed", "failed", "not_evaluated", "by_s
 def test_json_has_the_card_keys_and_consistent_counts(bad):
     doc = json.loads(render(bad.report, "json", {"duration_s": 1.0}))
     assert CARD_KEYS <= set(doc)
-    assert doc["controls"] == len(CONTROLS) == doc["passed"] + doc["failed"] + doc["not_evaluated"] + doc["no_resources"]
+    assert doc["controls"] == len(CONTROLS) == doc["passed"] + doc["failed"] + doc["not_evaluated"] + doc["manual"] + doc["no_resources"]
     assert len(doc["findings"]) == doc["results"]["FAIL"] == len(bad.seeded.expected_failures)
     assert sum(s["controls"] for s in doc["by_section"].values()) == doc["controls"]
     assert {f["control"] for f in doc["findings"]} == {c for c, _ in bad.seeded.expected_failures}
@@ -23,7 +23,8 @@ def test_json_has_the_card_keys_and_consistent_counts(bad):
 
 def test_table_groups_controls_by_section_in_benchmark_order(bad):
     text = render(bad.report, "table")
-    heads = [text.index(s) for s in ("1 Identity", "2 Storage", "3 Logging", "5 Networking", "Extras (AWS FSBP")]
+    heads = [text.index(s) for s in ("1 Identity", "2 Storage", "3 Logging", "4 Monitoring", "5 Networking",
+                                     "Extras (AWS FSBP")]
     assert heads == sorted(heads)
     assert text.index("1.9 ") < text.index("1.10 ") < text.index("2.1.1 ")
     assert "FAIL arn:aws:iam::123456789012:user/bob: console password, mfa_active=false" in text
@@ -70,7 +71,7 @@ def test_html_is_self_contained_and_escapes_everything(bad):
     assert not any(attr in ("src", "href") for _, attrs in parser.tags for attr in attrs)
     assert evil not in page and "&lt;script&gt;" in page
     assert evil in "".join(parser.text)  # shown as text, not run
-    assert page.count("<tr>") == len(CONTROLS) + 5  # one header row per section
+    assert page.count("<tr>") == len(CONTROLS) + 6  # one header row per section
 
 
 def test_as_json_lists_every_result_with_its_evidence(bad):
