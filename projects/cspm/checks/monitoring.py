@@ -66,7 +66,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
 }
 """CIS v1.5.0's filter pattern(s) per control, as its audit procedures print them (4.2 offers two)."""
 
-TERM = re.compile(r'\$\.([\w.]+)\s*(!=|=|NOT\s+EXISTS|EXISTS)\s*("[^"]*"|[^\s()|&"]+)?')
+TERM = re.compile(r'\$\.([\w.]+)\s*(!=|=|NOT\s+EXISTS|EXISTS)\s*("[^"]*"|[^\s(){}|&"]+)?')
 
 
 def terms(pattern: str) -> frozenset[tuple[str, str, str]]:

@@ -28,6 +28,7 @@ SILENT = {
     "iam:GetAccountSummary": "1.4/1.5 fall back to the credential report's <root_account> row",
     "iam:GenerateCredentialReport": "the report generated minutes earlier is still readable (AWS keeps it 4 h)",
     "ec2:DescribeVolumes": "volumes are context in 2.2.1's evidence, not part of any verdict",
+    "iam:ListVirtualMFADevices": "1.6 reads it only when root has MFA; the bad account's root has none, a FAIL either way",
 }
 
 
