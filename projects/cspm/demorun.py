@@ -26,6 +26,7 @@ from .alerts import DynamoState, install_schedule, run_once
 from .collector import Collector
 from .engine import Report, scan
 from .model import Status
+from .parity import compare, load_table
 from .snapshot import Snapshot
 
 log = logging.getLogger("cspm.demo")
@@ -77,7 +78,10 @@ def run() -> DemoRun:
     out.check("snapshot_roundtrip_identical", [cr.results for cr in again.controls] == [cr.results for cr in report.controls])
     out.check("schedule_alerts", schedule.pop("ok"), json.dumps(schedule))
 
+    parity = compare(report, load_table()["rows"])
     out.facts.update({
+        "prowler_parity": {k: parity[k] for k in ("controls_both_judge", "controls_agree", "resources_both_judge",
+                                                  "resources_agree")},
         "expected_failures": len(seeded.expected_failures),
         "expected_failures_found": len(seeded.expected_failures & found),
         "missed": sorted(map(list, missed)), "unexpected": sorted(map(list, unexpected)),

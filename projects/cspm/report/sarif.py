@@ -33,7 +33,7 @@ def document(report: Report) -> dict[str, Any]:
             "defaultConfiguration": {"level": LEVEL[c.severity]},
             "properties": {"tags": ["security", "aws", "cis" if c.is_cis else "fsbp"],
                            "security-severity": SCORE[c.severity],
-                           **({"cis-level": c.level} if c.level else {})},
+                           **({"cis-level": c.level, "cis-assessment": c.assessment} if c.level else {})},
         })
     results = [{
         "ruleId": c.id,
