@@ -25,21 +25,69 @@ reported NOT_EVALUATED with that reason.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .snapshot import Snapshot, failed, ok
+from .snapshot import Snapshot, failed, ok, parse_time
 
 KNOWN = ("root", "s3_mfa_delete", "server_certificate_expiration", "cloudwatch_delivery_age_hours", "description")
 
 
 def load(path: Path) -> dict[str, Any]:
-    fixture = json.loads(path.read_text())
+    """Read and check a fixture file; every mistake is a ValueError naming the file and the key."""
+    try:
+        fixture = json.loads(path.read_text())
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: not JSON ({e})") from e
+    if not isinstance(fixture, dict):
+        raise ValueError(f"{path}: expected a JSON object with keys {', '.join(KNOWN)}")
     unknown = set(fixture) - set(KNOWN)
     if unknown:
         raise ValueError(f"{path}: unknown fixture keys {sorted(unknown)}; known: {', '.join(KNOWN)}")
+    for key, check in CHECKS.items():
+        if key in fixture:
+            problem = check(fixture[key])
+            if problem:
+                raise ValueError(f"{path}: {key}: {problem}")
     return fixture
+
+
+def _root_problem(root: Any) -> str | None:
+    if not isinstance(root, dict) or not isinstance(root.get("mfa_active"), bool):
+        return 'expected {"mfa_active": true|false, ...}'
+    flags = [k for k in ("access_key_1_active", "access_key_2_active") if not isinstance(root.get(k, False), bool)]
+    used = root.get("password_last_used_days_ago")
+    if flags:
+        return f"{', '.join(flags)} must be true or false"
+    if used is not None and (not isinstance(used, int) or isinstance(used, bool) or used < 0):
+        return f"password_last_used_days_ago must be a whole number of days or null, not {used!r}"
+    return None
+
+
+def _mapping_problem(value: Any, ok_value: Callable[[Any], bool], what: str) -> str | None:
+    if not isinstance(value, dict):
+        return f"expected an object of name -> {what}"
+    bad = [k for k, v in value.items() if not ok_value(v)]
+    return f"{', '.join(map(str, bad))}: expected {what}" if bad else None
+
+
+def _iso_date(value: Any) -> bool:
+    try:
+        parse_time(value)
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return isinstance(value, str)
+
+
+CHECKS: dict[str, Callable[[Any], str | None]] = {
+    "root": _root_problem,
+    "s3_mfa_delete": lambda v: _mapping_problem(v, lambda x: x in ("Enabled", "Disabled"), '"Enabled" or "Disabled"'),
+    "server_certificate_expiration": lambda v: _mapping_problem(v, _iso_date, "an ISO 8601 date"),
+    "cloudwatch_delivery_age_hours": lambda v: _mapping_problem(
+        v, lambda x: isinstance(x, (int, float)) and not isinstance(x, bool) and x >= 0, "hours, a number >= 0"),
+}
 
 
 def apply(snapshot: Snapshot, fixture: dict[str, Any], origin: str) -> None:

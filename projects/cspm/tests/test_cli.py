@@ -59,6 +59,24 @@ def test_unreadable_snapshot_is_a_usage_error(tmp_path, capsys):
     assert "cspm: error:" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("text, words", [
+    ("{not json", "not JSON"),
+    ('["root"]', "expected a JSON object"),
+    ('{"roots": {}}', "unknown fixture keys ['roots']"),
+    ('{"root": {"mfa_active": "yes"}}', 'root: expected {"mfa_active": true|false'),
+    ('{"root": {"mfa_active": true, "password_last_used_days_ago": -3}}', "password_last_used_days_ago must be"),
+    ('{"s3_mfa_delete": {"acme-data": "on"}}', 's3_mfa_delete: acme-data: expected "Enabled" or "Disabled"'),
+    ('{"server_certificate_expiration": {"www": "next year"}}', "server_certificate_expiration: www: expected an ISO"),
+    ('{"cloudwatch_delivery_age_hours": {"acme-main": "1h"}}', "cloudwatch_delivery_age_hours: acme-main: expected hours"),
+])
+def test_a_bad_fixture_file_is_one_message_naming_file_and_key(snapshots, tmp_path, capsys, text, words):
+    fixture = tmp_path / "fixture.json"
+    fixture.write_text(text)
+    assert main(["--snapshot", str(snapshots["bad"]), "--fixture", str(fixture)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"cspm: error: {fixture}: ") and words in err, err
+
+
 def test_unknown_profile_is_a_collection_error_not_a_traceback(capsys):
     assert main(["--profile", "no-such-profile-cspm-test"]) == 2
     assert "could not be found" in capsys.readouterr().err

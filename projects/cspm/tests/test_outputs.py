@@ -79,3 +79,15 @@ def test_as_json_lists_every_result_with_its_evidence(bad):
     n = sum(len(cr.results) for cr in bad.report.controls)
     assert sum(len(c["results"]) for c in doc["control_results"]) == n
     assert all(r["evidence"] for c in doc["control_results"] for r in c["results"])
+
+
+def test_sarif_and_html_carry_the_new_controls_and_manual_ones(bad):
+    rules = {r["id"]: r for r in json.loads(render(bad.report, "sarif"))["runs"][0]["tool"]["driver"]["rules"]}
+    assert {"1.6", "1.19", "2.3.3", "2.4.1", "3.9", "3.11", "4.1", "4.15", "4.16", "5.1"} <= set(rules)
+    assert rules["1.18"]["properties"]["cis-assessment"] == "Manual"
+    assert rules["4.3"]["properties"]["cis-assessment"] == "Automated"
+    results = json.loads(render(bad.report, "sarif"))["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"4.1", "3.10", "5.1", "2.3.1"}
+    assert not any(r["ruleId"] in ("1.1", "5.5") for r in results)  # MANUAL is never a finding
+    page = render(bad.report, "html")
+    assert "<td>4.15</td>" in page and "<td class=MANUAL>MANUAL</td>" in page
