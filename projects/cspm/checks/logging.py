@@ -232,7 +232,7 @@ def object_logging_trails(trail_list: list[dict[str, Any]], bucket: str, region:
 
 
 def _object_logging(snap: Snapshot, kind: str) -> Iterator[Result]:
-    trail_list = trails(snap)
+    trail_list, gaps = trails(snap), _listing_gaps(snap)
     for b in buckets(snap):
         arn, region = bucket_arn(b["Name"]), (b.get("region") or {}).get("ok")
         try:
@@ -240,7 +240,6 @@ def _object_logging(snap: Snapshot, kind: str) -> Iterator[Result]:
         except Unavailable as e:
             yield not_evaluated(arn, e, region)
             continue
-        gaps = _listing_gaps(snap)
         if not names and gaps:
             yield not_evaluated(arn, f"no trail seen records its object-level {kind} events, but trails could not be "
                                      f"listed in {', '.join(gaps)}", region)
