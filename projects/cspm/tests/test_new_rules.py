@@ -117,3 +117,32 @@ def test_object_level_logging_selectors(trail, kind, logged):
 ])
 def test_endpoint_errors_are_one_short_line(status, message, expected):
     assert short_message("ListAnalyzers", status, message) == expected
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def stream(self, **_):  # type: ignore[no-untyped-def]
+        yield self.body
+
+
+def test_a_server_error_is_retried_within_the_sdk_budget_and_stored_as_one_line():
+    """An endpoint answering HTTP 500 with an HTML page: three attempts (botocore's standard mode), one short line."""
+    import boto3
+    from botocore.awsrequest import AWSResponse
+
+    from projects.cspm.collector import Collector
+    attempts = []
+
+    def server_error(request, **_):  # type: ignore[no-untyped-def]
+        attempts.append(request.url)
+        page = b"<!DOCTYPE html><html><head><title>500 Internal Server Error</title></head><body>" + b"x" * 2000
+        return AWSResponse(request.url, 500, {"Content-Type": "text/html"}, _Raw(page))
+
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    session.events.register("before-send.accessanalyzer.ListAnalyzers", server_error)
+    found = Collector(session, ["us-east-1"], endpoint_url="http://127.0.0.1:9")._analyzers("us-east-1")
+    assert len(attempts) == 3
+    assert found["error"]["code"] == "HTTP 500"
+    assert found["error"]["message"] == "ListAnalyzers answered HTTP 500"
