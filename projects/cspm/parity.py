@@ -3,6 +3,8 @@
 ``python -m projects.cspm.parity`` seeds the bad account in moto, scans it, and
 prints the agreement: per control (both give a PASS/FAIL verdict) and per
 resource (both judge the same resource), with every disagreement listed.
+``python -m projects.cspm.parity --serve PORT`` serves the same seeded account on
+a moto server at 127.0.0.1:PORT until interrupted, for running Prowler against it.
 Prowler names some resources differently; ``same_resource`` maps its names to
 this scanner's (the password policy and the support policy are the account,
 the CloudTrail bucket checks name the bucket, a log group without ``:*``).
@@ -82,9 +84,37 @@ def compare(report: Report, rows: list[dict[str, str]]) -> dict[str, Any]:
     }
 
 
-def main() -> int:
-    from .demorun import collect
+def serve(port: int) -> int:
+    """The bad demo account on a moto server, seeded in this process (the demo back-dates moto's objects)."""
+    import os
+    import time
+
+    from moto.server import ThreadedMotoServer
+
+    from . import demo
+    os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"
+    demo.seed(demo.session(shared=False), "bad")
+    print(f"bad demo account served at http://127.0.0.1:{port} (Ctrl-C stops it)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    p = argparse.ArgumentParser(prog="python -m projects.cspm.parity", description=__doc__.splitlines()[0])
+    p.add_argument("--serve", type=int, metavar="PORT", help="serve the seeded bad account on a moto server instead")
+    args = p.parse_args(argv)
+    if args.serve:
+        return serve(args.serve)
     from .demo import moto_account
+    from .demorun import collect
     from .engine import scan
     with moto_account("bad") as (session, seeded):
         report = scan(collect(session, seeded))
