@@ -43,6 +43,10 @@ def dot() -> str:
            "  subgraph cluster_aws {", '    label="AWS account, read only";']
     out += ["  " + _node(f"svc:{s}", "note", s, f"{n} call{'s' * (n > 1)}")
             for s, n in sorted(services.items())]
+    # Two rows of services, so the picture stays about as wide as it is tall.
+    names = sorted(services)
+    half = (len(names) + 1) // 2
+    out += [f'    "svc:{a}" -> "svc:{b}" [style=invis];' for a, b in zip(names[:half], names[half:])]
     out += ["  }", _node("collector", "box", "Collector", f"{len(ACTIONS)} IAM read actions"),
             _node("snapshot", "cylinder", "Snapshot", snapshot.SCHEMA),
             "  subgraph cluster_checks {", f'    label="Check registry: {len(CONTROLS)} checks";']
