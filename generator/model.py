@@ -153,6 +153,9 @@ class Post:
     problems: tuple[Any, ...] = ()
     """SiteErrors that leave the record whole (an image that cannot be used): a build fails on
     them, `check` lists them with everything else."""
+    aliases: tuple[str, ...] = ()
+    """Old addresses of the post (/blog/old-slug/), each served as a redirect to its url."""
+    aliases_line: int = 0
 
     @property
     def url(self) -> str:

@@ -350,3 +350,15 @@ def test_an_unknown_target_name_and_a_missing_build_are_errors(aws, tmp_path, re
     shutil.rmtree(root / "_site")
     with pytest.raises(SiteError, match="nothing to deploy"):
         deploy(root, dry_run=True, say=Said())
+
+
+def test_an_alias_page_carries_its_redirect_location(aws, tmp_path, request):
+    from generator.render.redirects import redirect_page
+
+    bucket = make_bucket(request)
+    root = small_site(tmp_path, bucket)
+    write(root, "_site/blog/old/index.html", redirect_page("/notes/a/", "https://t.example/notes/a/", "A", "en"))
+    deploy(root, yes=True, say=Said())
+    s3 = client("s3")
+    assert s3.head_object(Bucket=bucket, Key="blog/old/index.html")["WebsiteRedirectLocation"] == "/notes/a/"
+    assert "WebsiteRedirectLocation" not in s3.head_object(Bucket=bucket, Key="notes/a/index.html")

@@ -2,9 +2,10 @@
 
 Errors: front matter, cards, config and templates (what a build would reject), internal links
 that lead nowhere (a page, or an #anchor on it, that the site does not have), links from
-published pages to drafts, and images that do not exist. Warnings: images without alt text and
-empty summaries. The site is rendered in memory (drafts included) so that link targets and
-anchors are exactly the pages and ids a build makes; nothing is written and no proof is run.
+published pages to drafts, and images that do not exist. Warnings: images without alt text,
+empty summaries, and links through an old address (an alias) of a post. The site is rendered in
+memory (drafts included) so that link targets and anchors are exactly the pages and ids a build
+makes; nothing is written and no proof is run.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from generator.errors import BuildFailed, SiteError
 from generator.incremental.inventory import THEME_DIR
 from generator.load.read import Loaded
 from generator.model import Config, Page, Post, Reference
+from generator.render.redirects import redirect_target
 
 _ID = re.compile(r"""\s(?:id|name)\s*=\s*["']([^"']+)["']""")
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
@@ -39,9 +41,12 @@ class Problem:
 class Targets:
     """Every URL a build makes, with the ids on each HTML page, plus the static files."""
 
-    def __init__(self, pages: dict[str, set[str]], files: set[str]) -> None:
+    def __init__(self, pages: dict[str, set[str]], files: set[str],
+                 redirects: dict[str, str] | None = None) -> None:
         self.pages = pages
         self.files = files
+        self.redirects = redirects or {}
+        """Output path of each alias page -> the URL it leads to."""
 
     def path_for(self, url_path: str) -> str | None:
         """The output file a site URL path leads to (as the server resolves it), or None."""
@@ -66,13 +71,17 @@ def collect_targets(engine: Engine, config: Config, loaded: Loaded) -> Targets:
     """Render the site in memory (drafts included) and note every page and id; SiteError if it fails."""
     site = engine.assemble(config, loaded)
     pages: dict[str, set[str]] = {}
+    redirects: dict[str, str] = {}
     files = static_files(config)
     for output in engine.render(site, engine.environment(config)).outputs:
         if output.path.endswith(".html"):
             pages[output.path] = set(_ID.findall(output.text))
+            target = redirect_target(output.text)
+            if target:
+                redirects[output.path] = target
         else:
             files.add(output.path)
-    return Targets(pages, files)
+    return Targets(pages, files, redirects)
 
 
 def _problem(message: str, record: Post | Page, ref: Reference, hint: str | None = None,
@@ -148,6 +157,11 @@ def check_links(record: Post | Page, targets: Targets, draft_urls: set[str]) -> 
             problems.append(_problem(f"broken link {ref.target!r}: the site has no page {parts.path}",
                                      record, ref, "links are site URLs such as /notes/<slug>/, /projects/<slug>/, /tags/<tag>/"))
             continue
+        if path in targets.redirects:
+            moved = targets.redirects[path]
+            problems.append(_problem(f"link {ref.target!r} goes through an old address of {moved} (an alias)",
+                                     record, ref, f"link to {moved} directly", warning=True))
+            path = targets.path_for(moved) or path
         if published and path.removesuffix("index.html") in {u.lstrip("/") for u in draft_urls}:
             problems.append(_problem(f"link {ref.target!r} leads to a draft, which a build does not publish",
                                      record, ref))

@@ -9,6 +9,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from generator.load.targets import FOREVER_CACHE, HTML_CACHE, CacheRule
+from generator.render.redirects import redirect_target
 
 _TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
           ".js": "text/javascript; charset=utf-8", ".json": "application/json",
@@ -30,6 +31,9 @@ class SiteFile:
     size: int
     content_type: str
     cache_control: str
+    redirect: str = ""
+    """For the page at an alias of a moved post: where it leads (S3 answers with a 301 there
+    when the bucket is served as a website)."""
 
     @property
     def is_html(self) -> bool:
@@ -60,6 +64,7 @@ def scan(folder: Path, rules: tuple[CacheRule, ...] = ()) -> dict[str, SiteFile]
         if not path.is_file() or any(part.startswith(".") for part in key.split("/")):
             continue
         data = path.read_bytes()
+        redirect = redirect_target(data.decode("utf-8", "replace")) if key.endswith(".html") and len(data) < 2000 else None
         found[key] = SiteFile(key, path, hashlib.sha256(data).hexdigest(), len(data),
-                              content_type(key), cache_control(key, rules))
+                              content_type(key), cache_control(key, rules), redirect or "")
     return found

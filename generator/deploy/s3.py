@@ -135,9 +135,10 @@ class S3Site:
                 "type": head.get("ContentType", ""), "cache": head.get("CacheControl", "")}
 
     def _put(self, f: SiteFile) -> None:
+        extra = {"WebsiteRedirectLocation": f.redirect} if f.redirect else {}
         reply = self.s3.put_object(Bucket=self.target.bucket, Key=f.key, Body=f.path.read_bytes(),
                                    ContentType=f.content_type, CacheControl=f.cache_control,
-                                   Metadata={"sha256": f.sha256})
+                                   Metadata={"sha256": f.sha256}, **extra)
         self.manifest[f.key] = {"etag": reply["ETag"], "sha256": f.sha256, "type": f.content_type,
                                 "cache": f.cache_control}
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from generator.model import Config
 from generator.errors import ErrorCollector, SiteError
+from generator.load.aliases import read_aliases
 from generator.load.fields import Fields
 from generator.load.frontmatter import parse_document
 from generator.markdown.convert import render_markdown, slugify, count_prose_words
@@ -15,7 +16,7 @@ from generator.markdown.images import MISSING, Images, file_digest
 from generator.model import Page, Post, Tag
 from generator.markdown.textstats import draft_progress, reading_minutes, strip_placeholders
 
-POST_KEYS = ("title", "date", "tags", "summary", "status", "target_words", "project")
+POST_KEYS = ("title", "date", "tags", "summary", "status", "target_words", "project", "aliases")
 PAGE_KEYS = ("title", "summary", "order")
 STATUSES = ("published", "draft")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -65,6 +66,7 @@ def parse_post(text: str, rel: str, slug: str, config: Config) -> Post:
     project = meta.text("project") or None
     tags = make_tags(meta.text_list("tags"))
     summary = meta.text("summary")
+    aliases = read_aliases(meta)
     errors.raise_if_any()
     try:
         rendered = render_markdown(doc.body, doc.body_line, figures=site_figures(config.root),
@@ -85,6 +87,7 @@ def parse_post(text: str, rel: str, slug: str, config: Config) -> Post:
         links=rendered.links, image_refs=rendered.image_refs,
         inputs=rendered.inputs, assets=rendered.assets,
         problems=tuple(SiteError(p.message, rel, p.line, p.hint) for p in rendered.problems),
+        aliases=aliases, aliases_line=meta.line_of("aliases"),
     )
 
 

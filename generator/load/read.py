@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from generator.incremental.cache import LoadMemo, digest
+from generator.load.aliases import check_aliases
 from generator.load.cards import card_files, card_slug, parse_card
 from generator.model import Config
 from generator.load.content import check_slug, inputs_hold, markdown_files, parse_page, parse_post, relative
@@ -233,4 +234,5 @@ def load_what_loads(config: Config, memo: LoadMemo | None = None) -> tuple[Loade
     pages = load_pages(config, errors, memo)
     projects = load_projects(config, errors, memo)
     check_references(posts, config, errors)
+    check_aliases(posts, pages, errors)
     return Loaded(posts, pages, projects), errors.errors

@@ -18,6 +18,7 @@ from generator.incremental.store import Blobs
 from generator.markdown.images import asset_files
 from generator.render.search import INDEX_PATH, same_index, search_json
 from generator.model import Config, Page, Post, Project, Site, SourceFile, TagIndex
+from generator.render.redirects import redirect_page
 from generator.render.templates import render_template
 
 
@@ -377,6 +378,11 @@ class Renderer:
                                  "name": page.title, "url": self.config.absolute(page.url)})
         return self.page("page.html", page.url, page.source, meta, page=page)
 
+    def redirects(self, post: Post) -> list[_Draft]:
+        page = redirect_page(post.url, self.config.absolute(post.url), post.title, self.config.language)
+        return [_Draft(alias.lstrip("/") if alias.endswith(".html") else page_path(alias), page)
+                for alias in post.aliases]
+
     def not_found(self) -> _Draft:
         meta = self.meta("Not found", "This page does not exist.", "/404.html", noindex=True)
         return self.page("404.html", "/404.html", "the 404 page", meta)
@@ -448,6 +454,7 @@ def render_site(site: Site, env: jinja2.Environment, cache: PageCache | None = N
         out += r.project(project)
     out += r.tags()
     out += [r.standalone(page) for page in site.pages]
+    out += [draft for post in posts for draft in r.redirects(post)]
     out += [r.not_found(), *r.feeds()]
     out.append(r.search_index())
     rendering = r.finish(out)
