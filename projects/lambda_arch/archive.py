@@ -31,7 +31,7 @@ class Archive:
     """Buffers what it reads from the stream and writes `raw/dt=.../hour=.../part-NNNNNN.jsonl` on flush."""
 
     def __init__(self, consumer: Consumer, store: ObjectStore, buffer_rows: int = 200_000) -> None:
-        self._consumer, self.store, self.buffer_rows = consumer, store, buffer_rows
+        self.consumer, self.store, self.buffer_rows = consumer, store, buffer_rows
         self._buffer: list[Deliveries] = []
         self._buffered = 0
         self._seq = 0
@@ -40,7 +40,7 @@ class Archive:
     def poll(self) -> int:
         """Read everything new from the stream into the buffer; flush if the buffer is full."""
         n = 0
-        for rec in self._consumer.get_records():
+        for rec in self.consumer.get_records():
             self._buffer.append(rec.rows)
             n += len(rec.rows)
         self._buffered += n

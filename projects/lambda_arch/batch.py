@@ -92,6 +92,8 @@ def compute_view(engine: QueryEngine, cutoff_ms: int, table: str = EVENTS.name) 
 class BatchLayer:
     """Compaction + view recompute on the local engine; the view is saved next to the data."""
 
+    engine_label = "DuckDB SQL"
+
     def __init__(self, store: ObjectStore) -> None:
         self.store = store
         self._engine: DuckDbEngine | None = None

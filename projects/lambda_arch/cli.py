@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import graph, wiring
 from .events import Workload
 from .pipeline import RunConfig, run
 
@@ -34,6 +35,8 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, help="keep the data here (raw/, events/, views/, speed.sqlite) "
                                              "instead of a temporary directory; `serve --data` reads it")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout (logs go to stderr)")
+    p.add_argument("--graph", action="store_true",
+                   help="print the wiring a run builds as a Graphviz digraph and exit (pipe it to dot -Tsvg)")
     p.add_argument("-v", "--verbose", action="store_true", help="log each batch run")
     return p
 
@@ -83,6 +86,16 @@ def _human(r: dict[str, object]) -> str:
     ])
 
 
+def _graph(args: argparse.Namespace) -> str:
+    """Build the run's wiring without running it, and draw it."""
+    with tempfile.TemporaryDirectory(prefix="lambda_arch-") as tmp:
+        wired = wiring.embedded(Path(tmp))
+        try:
+            return graph.to_dot(wired)
+        finally:
+            wired.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in SUBCOMMANDS:
@@ -93,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     check_workload(parser, args)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
+    if args.graph:
+        print(_graph(args), end="")
+        return 0
     if args.data:
         args.data.mkdir(parents=True, exist_ok=True)
         report = run(config_from(args, args.data, args.checks))

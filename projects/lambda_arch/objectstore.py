@@ -19,6 +19,8 @@ class ObjectStore(Protocol):
 class LocalObjectStore:
     """A directory. Puts are atomic (write to a temp name, then rename), like an S3 PUT."""
 
+    label = "local files"
+
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
@@ -52,6 +54,10 @@ class S3ObjectStore:
 
     def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
         self._s3, self.bucket, self.prefix = client, bucket, prefix
+
+    @property
+    def label(self) -> str:
+        return f"S3 {self.bucket}"
 
     def put(self, key: str, data: bytes) -> None:
         self._s3.put_object(Bucket=self.bucket, Key=self.prefix + key, Body=data)

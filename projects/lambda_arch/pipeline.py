@@ -14,23 +14,20 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from .archive import Archive
-from .batch import BatchLayer, BatchView
+from .batch import BatchView
 from .catalog import EVENTS, RAW_EVENTS
 from .engines import DuckDbEngine
 from .events import EVENT_TYPES, Deliveries, Workload, generate
 from .objectstore import LocalObjectStore
 from .oracle import Oracle
 from .queries import IDS_PRESENT, minute_view
-from .speed import SpeedLayer, SpeedStore
-from .speed_sqlite import SqliteSpeedStore
-from .stream import Stream
+from .speed import SpeedStore
 from .timebase import DAY_MS, HOUR_MS, MINUTE_MS, item_ttl_s
 from .verify import MergeLog, random_window
+from .wiring import SPEED_DB, Wiring, embedded
 
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
-SPEED_DB = "speed.sqlite"
 STALE_LAGS_H = (2, 12, 22, 26, 30, 36)
 
 
@@ -50,8 +47,11 @@ class Timings:
     query_ms: list[float] = field(default_factory=list)
 
 
-def run(cfg: RunConfig, store: SpeedStore | None = None) -> dict[str, object]:
-    """Run the workload end to end and return the report (see cli for the keys)."""
+def run(cfg: RunConfig, store: SpeedStore | None = None, wiring: Wiring | None = None) -> dict[str, object]:
+    """Run the workload end to end and return the report (see cli for the keys).
+
+    `wiring` defaults to the embedded engines (with `store` as the speed store if given).
+    """
     w, every = cfg.workload, cfg.batch_every_h * HOUR_MS
     if every % HOUR_MS or every <= 0:
         raise ValueError("batch interval must be whole hours")
@@ -60,13 +60,9 @@ def run(cfg: RunConfig, store: SpeedStore | None = None) -> dict[str, object]:
     d = generate(w)
     log.info("generated %d deliveries of %d events in %.2fs", len(d), w.events, time.perf_counter() - t0)
 
-    objects = LocalObjectStore(cfg.data_dir)
-    owned = SqliteSpeedStore(cfg.data_dir / SPEED_DB) if store is None else None
-    store = owned or store
-    stream = Stream()
-    speed = SpeedLayer(stream.consumer("speed-lambda"), store, cfg.lambda_batch)
-    archive = Archive(stream.consumer("firehose"), objects)
-    batch = BatchLayer(objects)
+    wired = wiring if wiring is not None else embedded(cfg.data_dir, store, cfg.lambda_batch)
+    stream, speed, archive, batch = wired.stream, wired.speed, wired.archive, wired.batch
+    store, objects = wired.store, wired.objects
     oracle = Oracle(d)
     merges, timings = MergeLog(), Timings()
     views = {w.start_ms: BatchView.empty(w.start_ms)}
@@ -83,10 +79,12 @@ def run(cfg: RunConfig, store: SpeedStore | None = None) -> dict[str, object]:
             start, end, etype = random_window(rng, first_ms, last_ms)
             merges.check(oracle, v, store, prefix, now_ms, start, end, etype)
 
+    freshness: list[dict[str, float]] = []
     pos = 0
     cutoffs = list(range(w.start_ms + every, w.end_ms + every, every))
     for cutoff in cutoffs:
         stop = int(np.searchsorted(d.ingest_ms, cutoff))
+        mark = speed.batches
         mid = int(rng.integers(pos, stop)) if stop > pos else -1
         for a in range(pos, stop, 10 * cfg.lambda_batch):
             b = min(a + 10 * cfg.lambda_batch, stop)
@@ -98,6 +96,10 @@ def run(cfg: RunConfig, store: SpeedStore | None = None) -> dict[str, object]:
             if a <= mid < b:
                 checks(b, int(d.ingest_ms[b - 1]))
         pos = stop
+        if speed.batches > mark:
+            p50_i, p99_i = speed.freshness_ms((50, 99), since=mark)
+            freshness.append({"until_h": (cutoff - w.start_ms) // HOUR_MS, "p50_ms": round(p50_i, 2),
+                              "p99_ms": round(p99_i, 2)})
         t = time.perf_counter()
         archive.flush()
         timings.stream_s += time.perf_counter() - t
@@ -120,7 +122,6 @@ def run(cfg: RunConfig, store: SpeedStore | None = None) -> dict[str, object]:
                  cutoff, result.compaction.raw_files, result.compaction.partitions_written,
                  result.compaction.partitions_rewritten, result.query_ms, before.duplicates.events)
 
-    batch.close()
     now = cutoffs[-1]
     stale = []
     for lag_h in STALE_LAGS_H:
@@ -132,8 +133,7 @@ def run(cfg: RunConfig, store: SpeedStore | None = None) -> dict[str, object]:
     cross = _cross_check(objects, oracle, d, now)
     p50, p99 = speed.freshness_ms((50, 99))
     expired_present = store.count_expired(now // 1000)
-    if owned:
-        owned.close()
+    wired.close()
     _write_manifest(cfg.data_dir, w, now, cutoffs, every)
     return {
         "events": int(len(np.unique(d.event_id))),
@@ -157,6 +157,7 @@ def run(cfg: RunConfig, store: SpeedStore | None = None) -> dict[str, object]:
         "recompute_cross_check": cross,
         "freshness_p50_ms": round(p50, 3),
         "freshness_p99_ms": round(p99, 3),
+        "freshness_by_interval": freshness,
         "batch_query_ms": round(timings.query_ms[-1], 1),
         "compaction_ms_total": round(sum(timings.compaction_ms), 1),
         "events_per_s": int(len(d) / timings.stream_s),

@@ -71,14 +71,14 @@ class SpeedLayer:
     """Polls its own stream position, applies one aggregated write per Lambda batch, records freshness."""
 
     def __init__(self, consumer: Consumer, store: SpeedStore, batch_size: int = 100) -> None:
-        self._consumer, self.store, self.batch_size = consumer, store, batch_size
+        self.consumer, self.store, self.batch_size = consumer, store, batch_size
         self._latency_ms: list[float] = []
         self._counts: list[int] = []
 
     def poll(self) -> int:
         """Process everything available in batches of `batch_size` (Kinesis event-source BatchSize)."""
         done = 0
-        for rec in self._consumer.get_records():
+        for rec in self.consumer.get_records():
             for a in range(0, len(rec.rows), self.batch_size):
                 part = rec.rows.slice(a, a + self.batch_size)
                 self.store.apply(aggregate(part))
@@ -87,7 +87,15 @@ class SpeedLayer:
                 done += len(part)
         return done
 
-    def freshness_ms(self, percentiles: tuple[float, ...] = (50, 99)) -> list[float]:
-        """Percentiles over deliveries of wall ms from the stream accepting one to the commit that made it readable."""
-        per_delivery = np.repeat(np.asarray(self._latency_ms), np.asarray(self._counts))
+    @property
+    def batches(self) -> int:
+        """Lambda batches applied so far (a mark for `freshness_ms(since=...)`)."""
+        return len(self._latency_ms)
+
+    def freshness_ms(self, percentiles: tuple[float, ...] = (50, 99), since: int = 0) -> list[float]:
+        """Percentiles over deliveries of wall ms from the stream accepting one to the commit that made it readable.
+
+        `since` counts only the batches applied after that mark (see `batches`).
+        """
+        per_delivery = np.repeat(np.asarray(self._latency_ms[since:]), np.asarray(self._counts[since:]))
         return [float(v) for v in np.percentile(per_delivery, percentiles)]

@@ -42,6 +42,10 @@ class DynamoSpeedStore:
     def __init__(self, client: Any, table: str) -> None:
         self._ddb, self.table = client, table
 
+    @property
+    def label(self) -> str:
+        return f"DynamoDB {self.table}"
+
     def apply(self, deltas: list[SpeedRow]) -> None:
         # One UpdateItem per key: the Lambda already folded its batch, so this is
         # one write per (minute, type, ingest hour), not one per event.

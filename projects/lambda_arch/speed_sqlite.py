@@ -28,6 +28,8 @@ ON CONFLICT DO UPDATE SET events = events + excluded.events,
 class SqliteSpeedStore:
     """One SQLite file; each `apply` is one transaction, so a batch is visible all at once or not at all."""
 
+    label = "SQLite"
+
     def __init__(self, path: Path | str, sweep_lag_s: int = 12 * 3600, readonly: bool = False) -> None:
         self.path = str(path)
         self.sweep_lag_s = sweep_lag_s

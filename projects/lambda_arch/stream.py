@@ -32,6 +32,13 @@ class Stream:
         self._next_seq = 0
         self._positions: dict[str, int] = {}
 
+    label = "in-process shard"
+
+    @property
+    def readers(self) -> list[str]:
+        """Names of the consumers reading this stream, in the order they subscribed."""
+        return list(self._positions)
+
     def consumer(self, name: str) -> Consumer:
         """A new independent reader starting at the oldest retained record."""
         self._positions[name] = self._base

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from projects.lambda_arch import cli, verify
 from projects.lambda_arch.serving import answer
@@ -14,7 +15,7 @@ from projects.lambda_arch.timebase import HOUR_MS
 
 ROOT = Path(__file__).resolve().parents[3]
 ARGS = ["--events", "10000", "--hours", "28", "--seed", "3", "--checks", "4", "--json"]
-TIMINGS = {"freshness_p50_ms", "freshness_p99_ms", "batch_query_ms", "compaction_ms_total", "events_per_s"}
+TIMINGS = {"freshness_p50_ms", "freshness_p99_ms", "freshness_by_interval", "batch_query_ms", "compaction_ms_total", "events_per_s"}
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +64,25 @@ def test_help_lists_options_and_subcommands() -> None:
                          text=True, check=True).stdout
     for flag in ("--events", "--duplicate-rate", "--late-rate", "--seed", "--json", "serve", "token"):
         assert flag in out
+
+
+def test_freshness_series_is_one_row_per_batch_interval(report) -> None:
+    rows = report["freshness_by_interval"]
+    assert 0 < len(rows) <= min(60, report["batch_runs"])
+    hours = [r["until_h"] for r in rows]
+    assert hours == sorted(set(hours)) and all(h % 2 == 0 for h in hours)   # --batch-every 2
+    assert all(0 < r["p50_ms"] <= r["p99_ms"] for r in rows)
+    # The run's p99 over all deliveries lies within the per-interval p99s it is made of.
+    p99s = [r["p99_ms"] for r in rows]
+    assert min(p99s) - 0.01 <= report["freshness_p99_ms"] <= max(p99s) + 0.01
+
+
+def test_every_chart_on_the_card_reads_fields_the_run_prints(report) -> None:
+    card = yaml.safe_load((ROOT / "projects/lambda_arch/card.yaml").read_text())
+    assert card["charts"]
+    for chart in card["charts"]:
+        rows = report[chart["data"]]
+        made = {name for t in chart["spec"].get("transform", []) for name in t.get("as", [])}
+        folded = {name for t in chart["spec"].get("transform", []) for name in t.get("fold", [])}
+        fields = {e["field"] for e in chart["spec"]["encoding"].values() if "field" in e}
+        assert (fields - made) | folded <= rows[0].keys()
