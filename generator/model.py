@@ -156,6 +156,8 @@ class Post:
     aliases: tuple[str, ...] = ()
     """Old addresses of the post (/blog/old-slug/), each served as a redirect to its url."""
     aliases_line: int = 0
+    updated: dt.date | None = None
+    """The day of the last commit that changed the file, when later than `date` (load/history.py)."""
 
     @property
     def url(self) -> str:
@@ -188,6 +190,11 @@ class Post:
     @property
     def date_iso(self) -> str:
         return self.date.isoformat() if self.date else ""
+
+    @property
+    def lastmod_iso(self) -> str:
+        """For the sitemap: the last change if history knows it, else the publication date."""
+        return self.updated.isoformat() if self.updated else self.date_iso
 
 
 @quick_pickle

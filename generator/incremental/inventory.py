@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 CONFIG_FILE = "site.yaml"
+GIT_REFLOG = ".git/logs/HEAD"
 SOURCE_DIRS = ("content", "templates", "projects", "static")
 THEME_DIR = Path(__file__).resolve().parents[2] / "templates"
 """shiplog's own theme; a site's templates/ overrides any of its files."""
@@ -117,6 +118,8 @@ def take(root: Path, extra_dirs: tuple[Path, ...] = ()) -> tuple[Inventory, int]
     found: Inventory = {}
     try:
         found[str(root / CONFIG_FILE)] = signature(root / CONFIG_FILE)
+        # git's reflog grows with every commit: a commit alone changes when posts were updated.
+        found[str(root / GIT_REFLOG)] = signature(root / GIT_REFLOG)
         trees = [root / name for name in SOURCE_DIRS if name != "projects"] + [THEME_DIR, *extra_dirs]
         for tree in dict.fromkeys(str(t.resolve()) for t in trees):
             _walk(tree, found)

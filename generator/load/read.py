@@ -10,6 +10,7 @@ from typing import TypeVar
 from generator.incremental.cache import LoadMemo, digest
 from generator.load.aliases import check_aliases
 from generator.load.cards import card_files, card_slug, parse_card
+from generator.load.history import last_changed
 from generator.model import Config
 from generator.load.content import check_slug, inputs_hold, markdown_files, parse_page, parse_post, relative
 from generator.incremental.inventory import files_under
@@ -218,6 +219,18 @@ def check_references(posts: list[Post], config: Config, errors: ErrorCollector) 
                        f"known projects: {', '.join(sorted(known)) or 'none'}")
 
 
+def with_history(posts: list[Post], root: Path) -> list[Post]:
+    """Each post with the day its file last changed in git, where that is after its date."""
+    changed = last_changed(root)
+    if not changed:
+        return posts
+    out = []
+    for post in posts:
+        day = changed.get(post.source)
+        out.append(replace(post, updated=day) if day and post.date and day > post.date else post)
+    return out
+
+
 def load_site(config: Config, memo: LoadMemo | None = None) -> Loaded:
     """Read posts, pages and cards; raise BuildFailed with every mistake found in any of them.
     With a memo, files whose bytes did not change since the last build are not parsed again."""
@@ -235,4 +248,5 @@ def load_what_loads(config: Config, memo: LoadMemo | None = None) -> tuple[Loade
     projects = load_projects(config, errors, memo)
     check_references(posts, config, errors)
     check_aliases(posts, pages, errors)
+    posts = with_history(posts, config.root)
     return Loaded(posts, pages, projects), errors.errors

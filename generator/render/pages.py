@@ -404,7 +404,7 @@ def public_urls(site: Site) -> list[tuple[str, str]]:
     per_page = site.config.per_page
     for number in range(1, len(paginate(site.posts, per_page)) + 1):
         urls.append((Pager(number, 0, "/notes/").url(number), ""))
-    urls += [(p.url, p.date_iso) for p in site.posts]
+    urls += [(p.url, p.lastmod_iso) for p in site.posts]
     urls.append(("/projects/", ""))
     for project in site.projects:
         urls.append((project.url, ""))
