@@ -1,7 +1,8 @@
 """The batch layer's intake: a Firehose-like consumer that appends raw deliveries as JSONL to the object store.
 
 Raw files are partitioned by *arrival* hour, exactly as delivered (duplicates
-included): the master dataset is append-only and never edited. Records are
+included): the master dataset is append-only and never edited. The stream
+position is checkpointed after a flush has written the files, never before. Records are
 buffered and flushed as one new file per arrival hour; the batch job asks for a
 flush before its cutoff so every delivery ingested before the cutoff is on disk.
 """
@@ -12,7 +13,7 @@ import numpy as np
 from .catalog import RAW_EVENTS
 from .events import Deliveries, concat
 from .objectstore import ObjectStore
-from .stream import Consumer
+from .stream import Consumer, Record
 from .timebase import HOUR_MS, hive_partition
 
 
@@ -34,6 +35,7 @@ class Archive:
         self.consumer, self.store, self.buffer_rows = consumer, store, buffer_rows
         self._buffer: list[Deliveries] = []
         self._buffered = 0
+        self._last: dict[str, Record] = {}      # newest record buffered per shard: checkpointed once written
         self._seq = 0
         self.files_written = 0
 
@@ -42,6 +44,7 @@ class Archive:
         n = 0
         for rec in self.consumer.get_records():
             self._buffer.append(rec.rows)
+            self._last[rec.shard] = rec
             n += len(rec.rows)
         self._buffered += n
         if self._buffered >= self.buffer_rows:
@@ -62,5 +65,16 @@ class Archive:
             self.store.put(key, to_jsonl(rows.take(np.flatnonzero(hours == hour))))
             keys.append(key)
         self.files_written += len(keys)
+        # Checkpoint only what is durably written; dying before this re-reads it, and
+        # the batch SQL absorbs the second copy (it keeps each event id once).
+        while self._last:
+            shard, rec = next(iter(self._last.items()))
+            self.consumer.checkpoint(rec)
+            del self._last[shard]
         return keys
+
+    def restart(self, consumer: Consumer) -> None:
+        """Carry on with a new worker after this one died: its buffer died with it."""
+        self.consumer = consumer
+        self._buffer, self._buffered, self._last = [], 0, {}
 

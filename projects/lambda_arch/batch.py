@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from .catalog import EVENTS
 from .compaction import CompactionResult, compact
 from .engines import DuckDbEngine, QueryEngine
-from .objectstore import ObjectStore
+from .objectstore import LocalCopy, ObjectStore
 from .queries import minute_view
 from .timebase import HOUR_MS
 
@@ -94,16 +94,22 @@ class BatchLayer:
 
     engine_label = "DuckDB SQL"
 
-    def __init__(self, store: ObjectStore) -> None:
+    def __init__(self, store: ObjectStore, sql_files: LocalCopy | None = None) -> None:
         self.store = store
+        self.sql_files = sql_files
+        """Where the engine reads when `store` is a bucket: a local copy synced before each query."""
+        if sql_files is not None:
+            self.engine_label = "DuckDB SQL on an S3 copy"
         self._engine: DuckDbEngine | None = None
 
     def run(self, cutoff_ms: int) -> BatchRun:
         t0 = time.perf_counter()
         result = compact(self.store)
         t1 = time.perf_counter()
+        if self.sql_files is not None:
+            self.sql_files.sync(EVENTS.prefix)
         if self._engine is None:  # created once files exist; the view's glob is re-expanded on every query
-            self._engine = DuckDbEngine(self.store, [EVENTS])
+            self._engine = DuckDbEngine(self.sql_files or self.store, [EVENTS])
         view = compute_view(self._engine, cutoff_ms)
         t2 = time.perf_counter()
         view.save(self.store)

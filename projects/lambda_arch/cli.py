@@ -7,6 +7,9 @@ import logging
 import sys
 import tempfile
 from pathlib import Path
+from typing import NoReturn
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from . import graph, wiring
 from .events import Workload
@@ -20,8 +23,15 @@ INVARIANTS = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """A usage mistake: the usage, one line saying what is wrong, exit status 1."""
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
 def _run_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="python -m projects.lambda_arch",
         description="Run a Lambda Architecture in miniature: a seeded event stream feeds a speed layer "
                     "(per-minute aggregates with a 24 h TTL) and a batch layer (raw JSONL -> Parquet -> SQL); "
@@ -37,6 +47,13 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout (logs go to stderr)")
     p.add_argument("--graph", action="store_true",
                    help="print the wiring a run builds as a Graphviz digraph and exit (pipe it to dot -Tsvg)")
+    p.add_argument("--aws", action="store_true",
+                   help="run on AWS interfaces through boto3: Kinesis, DynamoDB (speed store, leases), S3, Glue; "
+                        "on a moto server started for the run unless --endpoint-url names one")
+    p.add_argument("--endpoint-url", metavar="URL", help="with --aws: the server to use (moto: moto_server -p 5000)")
+    p.add_argument("--faults", action="store_true",
+                   help="with --aws: inject every stream fault, seeded by --seed: throttling, partial PutRecords "
+                        "failures, expired iterators, consumers killed before their checkpoint, a shard split")
     p.add_argument("-v", "--verbose", action="store_true", help="log each batch run")
     return p
 
@@ -86,10 +103,22 @@ def _human(r: dict[str, object]) -> str:
     ])
 
 
+def _run(args: argparse.Namespace, data_dir: Path) -> dict[str, object]:
+    cfg = config_from(args, data_dir, args.checks)
+    if not args.aws:
+        return run(cfg)
+    from . import aws
+    return aws.run(cfg, args.endpoint_url, args.faults)
+
+
 def _graph(args: argparse.Namespace) -> str:
-    """Build the run's wiring without running it, and draw it."""
+    """Build the run's wiring without running it (no AWS request either), and draw it."""
     with tempfile.TemporaryDirectory(prefix="lambda_arch-") as tmp:
-        wired = wiring.embedded(Path(tmp))
+        if args.aws:
+            from . import aws
+            wired = aws.wiring(Path(tmp), aws.clients(args.endpoint_url or "http://127.0.0.1:5000"), aws.Names())
+        else:
+            wired = wiring.embedded(Path(tmp))
         try:
             return graph.to_dot(wired)
         finally:
@@ -106,15 +135,21 @@ def main(argv: list[str] | None = None) -> int:
     check_workload(parser, args)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
+    if (args.endpoint_url or args.faults) and not args.aws:
+        parser.error("--endpoint-url and --faults go with --aws (the in-process stream has no shards or leases)")
     if args.graph:
         print(_graph(args), end="")
         return 0
-    if args.data:
-        args.data.mkdir(parents=True, exist_ok=True)
-        report = run(config_from(args, args.data, args.checks))
-    else:
-        with tempfile.TemporaryDirectory(prefix="lambda_arch-") as tmp:
-            report = run(config_from(args, Path(tmp), args.checks))
+    try:
+        if args.data:
+            args.data.mkdir(parents=True, exist_ok=True)
+            report = _run(args, args.data)
+        else:
+            with tempfile.TemporaryDirectory(prefix="lambda_arch-") as tmp:
+                report = _run(args, Path(tmp))
+    except (BotoCoreError, ClientError) as err:
+        print(f"error: AWS at {args.endpoint_url or 'the in-process moto server'}: {err}", file=sys.stderr)
+        return 1
     failed = [name for name, ok in INVARIANTS if not ok(report)]
     report["invariants_failed"] = failed
     print(json.dumps(report, indent=2) if args.json else _human(report))

@@ -76,15 +76,37 @@ class S3ObjectStore:
             raise
         return True
 
-    def _keys(self, prefix: str) -> list[str]:
-        keys: list[str] = []
+    def versions(self, prefix: str) -> dict[str, str]:
+        """key -> ETag of every object under prefix (an ETag changes when an object is replaced)."""
+        out: dict[str, str] = {}
         for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket,
                                                                         Prefix=self.prefix + prefix):
-            keys.extend(o["Key"] for o in page.get("Contents", []))
-        return keys
+            out.update((o["Key"][len(self.prefix):], o["ETag"]) for o in page.get("Contents", []))
+        return out
 
     def list(self, prefix: str) -> list[str]:
-        return sorted(k[len(self.prefix):] for k in self._keys(prefix))
+        return sorted(self.versions(prefix))
 
     def url(self, key: str) -> str:
         return f"s3://{self.bucket}/{self.prefix}{key}"
+
+
+class LocalCopy(LocalObjectStore):
+    """A local directory kept in step with a bucket, for an engine that reads files (DuckDB here, for
+    lack of Athena): `sync` fetches the objects that are new or replaced since the last one."""
+
+    def __init__(self, source: S3ObjectStore, root: Path | str) -> None:
+        super().__init__(root)
+        self.source = source
+        self._etags: dict[str, str] = {}
+
+    def sync(self, *prefixes: str) -> int:
+        """Fetch what changed under the prefixes; returns how many objects were fetched."""
+        fetched = 0
+        for prefix in prefixes:
+            for key, etag in self.source.versions(prefix).items():
+                if self._etags.get(key) != etag:
+                    self.put(key, self.source.get(key))
+                    self._etags[key] = etag
+                    fetched += 1
+        return fetched

@@ -8,20 +8,23 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
+from .archive import Archive
 from .batch import BatchView
 from .catalog import EVENTS, RAW_EVENTS
 from .engines import DuckDbEngine
 from .events import EVENT_TYPES, Deliveries, Workload, generate
-from .objectstore import LocalObjectStore
+from .objectstore import ObjectStore
 from .oracle import Oracle
 from .queries import IDS_PRESENT, minute_view
-from .speed import SpeedStore
+from .speed import SpeedLayer, SpeedStore
+from .stream_faults import ConsumerKilled
 from .timebase import DAY_MS, HOUR_MS, MINUTE_MS, item_ttl_s
 from .verify import MergeLog, random_window
 from .wiring import SPEED_DB, Wiring, embedded
@@ -62,13 +65,13 @@ def run(cfg: RunConfig, store: SpeedStore | None = None, wiring: Wiring | None =
 
     wired = wiring if wiring is not None else embedded(cfg.data_dir, store, cfg.lambda_batch)
     stream, speed, archive, batch = wired.stream, wired.speed, wired.archive, wired.batch
-    store, objects = wired.store, wired.objects
+    store = wired.store
     oracle = Oracle(d)
     merges, timings = MergeLog(), Timings()
     views = {w.start_ms: BatchView.empty(w.start_ms)}
     view = views[w.start_ms]
     first_ms, last_ms = w.start_ms, w.end_ms
-    everything = (first_ms - DAY_MS, last_ms + DAY_MS)
+    everything = (w.start_ms, w.start_ms + w.hours * HOUR_MS)   # every event time lies in here
     drift: list[int] = []
     swept = rewritten = 0
 
@@ -80,6 +83,7 @@ def run(cfg: RunConfig, store: SpeedStore | None = None, wiring: Wiring | None =
             merges.check(oracle, v, store, prefix, now_ms, start, end, etype)
 
     freshness: list[dict[str, float]] = []
+    restarts: Counter[str] = Counter()
     pos = 0
     cutoffs = list(range(w.start_ms + every, w.end_ms + every, every))
     for cutoff in cutoffs:
@@ -90,8 +94,8 @@ def run(cfg: RunConfig, store: SpeedStore | None = None, wiring: Wiring | None =
             b = min(a + 10 * cfg.lambda_batch, stop)
             t = time.perf_counter()
             stream.put_records(d.slice(a, b))
-            speed.poll()
-            archive.poll()
+            _poll(speed, stream, restarts)
+            _poll(archive, stream, restarts)
             timings.stream_s += time.perf_counter() - t
             if a <= mid < b:
                 checks(b, int(d.ingest_ms[b - 1]))
@@ -101,7 +105,7 @@ def run(cfg: RunConfig, store: SpeedStore | None = None, wiring: Wiring | None =
             freshness.append({"until_h": (cutoff - w.start_ms) // HOUR_MS, "p50_ms": round(p50_i, 2),
                               "p99_ms": round(p99_i, 2)})
         t = time.perf_counter()
-        archive.flush()
+        _flush(archive, stream, restarts)
         timings.stream_s += time.perf_counter() - t
         # Just before the run: the speed side holds the last interval, duplicates included.
         _, before = merges.check(oracle, view, store, pos, cutoff, *everything)
@@ -129,8 +133,9 @@ def run(cfg: RunConfig, store: SpeedStore | None = None, wiring: Wiring | None =
             _, ref = merges.check(oracle, views[now - lag_h * HOUR_MS], store, len(d), now, *everything)
             stale.append({"lag_h": lag_h, "missing_events": ref.lost.events,
                           "duplicates_counted": ref.duplicates.events})
-    late, late_found, late_beyond_ttl = _late_events(d, w.start_ms, every, objects)
-    cross = _cross_check(objects, oracle, d, now)
+    files = wired.sql_files()
+    late, late_found, late_beyond_ttl = _late_events(d, w.start_ms, every, files)
+    cross = _cross_check(files, oracle, d, now)
     p50, p99 = speed.freshness_ms((50, 99))
     expired_present = store.count_expired(now // 1000)
     wired.close()
@@ -161,10 +166,44 @@ def run(cfg: RunConfig, store: SpeedStore | None = None, wiring: Wiring | None =
         "batch_query_ms": round(timings.query_ms[-1], 1),
         "compaction_ms_total": round(sum(timings.compaction_ms), 1),
         "events_per_s": int(len(d) / timings.stream_s),
+        "serving_answers_sha256": merges.answers.hexdigest(),
+        "stream": _stream_report(wired, restarts),
     }
 
 
-def _late_events(d: Deliveries, start_ms: int, every: int, objects: LocalObjectStore) -> tuple[int, int, int]:
+def _poll(layer: SpeedLayer | Archive, stream: object, restarts: Counter[str]) -> None:
+    """Read the stream until caught up; a consumer that dies is replaced by a worker resuming from its checkpoints."""
+    while True:
+        try:
+            layer.poll()
+            return
+        except ConsumerKilled:
+            restarts[layer.consumer.name] += 1
+            layer.restart(stream.consumer(layer.consumer.name))
+
+
+def _flush(archive: Archive, stream: object, restarts: Counter[str]) -> None:
+    """Write everything read so far; if the archive dies before its checkpoint, re-read and write again."""
+    while True:
+        try:
+            archive.flush()
+            return
+        except ConsumerKilled:
+            restarts[archive.consumer.name] += 1
+            archive.restart(stream.consumer(archive.consumer.name))
+            _poll(archive, stream, restarts)
+
+
+def _stream_report(wired: Wiring, restarts: Counter[str]) -> dict[str, object]:
+    """What the stream went through: faults injected, how they were absorbed."""
+    faults = getattr(wired.stream, "faults", None)
+    counts = dict(sorted(faults.counts.items())) if faults is not None else {}
+    return {"kind": wired.stream.label, "faults": counts, "consumer_restarts": dict(sorted(restarts.items())),
+            "replayed_deltas_skipped": wired.speed.replayed_deltas_skipped,
+            "backoff_s": round(faults.backoff_s, 3) if faults is not None else 0.0}
+
+
+def _late_events(d: Deliveries, start_ms: int, every: int, objects: ObjectStore) -> tuple[int, int, int]:
     """Events first delivered after a batch cutoff had passed their event time, and how many the batch holds."""
     first = ~d.duplicate
     boundary = start_ms + (d.ingest_ms - start_ms) // every * every
@@ -181,7 +220,7 @@ def _late_events(d: Deliveries, start_ms: int, every: int, objects: LocalObjectS
     return int(late.sum()), int(found), int(beyond.sum())
 
 
-def _cross_check(objects: LocalObjectStore, oracle: Oracle, d: Deliveries, cutoff_ms: int) -> bool:
+def _cross_check(objects: ObjectStore, oracle: Oracle, d: Deliveries, cutoff_ms: int) -> bool:
     """The view SQL over raw JSONL, over compacted Parquet, and a numpy group-by of the log must agree."""
     engine = DuckDbEngine(objects)
     try:

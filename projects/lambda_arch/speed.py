@@ -37,8 +37,13 @@ class SpeedRow:
 class SpeedStore(Protocol):
     """A key-value table of SpeedRows with DynamoDB semantics."""
 
-    def apply(self, deltas: list[SpeedRow]) -> None:
-        """Add each delta's counts to its item, creating it if absent (UpdateItem ADD)."""
+    def apply(self, deltas: list[SpeedRow], source: str | None = None, mark: str | None = None) -> int:
+        """Add each delta's counts to its item, creating it if absent (UpdateItem ADD).
+
+        With a `source` (a stream shard) and a `mark` (the batch's place in it, increasing),
+        a delta already applied with that mark or a later one is skipped, so a batch a
+        restarted consumer replays is not counted twice. Returns the deltas skipped.
+        """
 
     def read(self, start_ms: int, end_ms: int, min_bucket_ms: int, now_s: int,
              event_type: str | None = None) -> list[SpeedRow]:
@@ -74,18 +79,29 @@ class SpeedLayer:
         self.consumer, self.store, self.batch_size = consumer, store, batch_size
         self._latency_ms: list[float] = []
         self._counts: list[int] = []
+        self.replayed_deltas_skipped = 0
 
     def poll(self) -> int:
         """Process everything available in batches of `batch_size` (Kinesis event-source BatchSize)."""
         done = 0
         for rec in self.consumer.get_records():
-            for a in range(0, len(rec.rows), self.batch_size):
+            source = f"{self.consumer.name}:{rec.shard}"
+            for i, a in enumerate(range(0, len(rec.rows), self.batch_size)):
                 part = rec.rows.slice(a, a + self.batch_size)
-                self.store.apply(aggregate(part))
-                self._latency_ms.append((time.perf_counter() - rec.put_wall) * 1000)
-                self._counts.append(len(part))
+                deltas = aggregate(part)
+                # Zero-padded so marks compare as strings in both stores; a shard's sequence numbers only grow.
+                skipped = self.store.apply(deltas, source, f"{int(rec.seq):064d}#{i:06d}")
+                self.replayed_deltas_skipped += skipped
+                if skipped < len(deltas):
+                    self._latency_ms.append((time.time() - rec.put_wall) * 1000)
+                    self._counts.append(len(part))
                 done += len(part)
+            self.consumer.checkpoint(rec)
         return done
+
+    def restart(self, consumer: Consumer) -> None:
+        """Carry on with a new worker after this one died (it resumes from the checkpoints)."""
+        self.consumer = consumer
 
     @property
     def batches(self) -> int:

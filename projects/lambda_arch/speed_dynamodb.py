@@ -8,6 +8,7 @@ filtered in the Query (`ttl > :now`), because DynamoDB deletes them lazily.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .events import EVENT_TYPES
@@ -46,11 +47,14 @@ class DynamoSpeedStore:
     def label(self) -> str:
         return f"DynamoDB {self.table}"
 
-    def apply(self, deltas: list[SpeedRow]) -> None:
+    def apply(self, deltas: list[SpeedRow], source: str | None = None, mark: str | None = None) -> int:
         # One UpdateItem per key: the Lambda already folded its batch, so this is
-        # one write per (minute, type, ingest hour), not one per event.
+        # one write per (minute, type, ingest hour), not one per event. With a source,
+        # each item remembers the last mark it took from that source, and the ADD is
+        # conditional on this mark being later: exact per item, with no transaction.
+        skipped = 0
         for d in deltas:
-            self._ddb.update_item(
+            args: dict[str, Any] = dict(
                 TableName=self.table,
                 Key={"pk": {"S": _pk(d.event_type, d.minute_ms)}, "sk": {"S": _sk(d.minute_ms, d.bucket_ms)}},
                 UpdateExpression="ADD events :n, amount_cents :a SET #ttl = :ttl",
@@ -58,6 +62,16 @@ class DynamoSpeedStore:
                 ExpressionAttributeValues={":n": {"N": str(d.events)}, ":a": {"N": str(d.amount_cents)},
                                            ":ttl": {"N": str(d.ttl_s)}},
             )
+            if source is not None:
+                args["UpdateExpression"] += ", #mark = :mark"
+                args["ConditionExpression"] = "attribute_not_exists(#mark) OR #mark < :mark"
+                args["ExpressionAttributeNames"]["#mark"] = "mark_" + re.sub(r"\W", "_", source)
+                args["ExpressionAttributeValues"][":mark"] = {"S": mark}
+            try:
+                self._ddb.update_item(**args)
+            except self._ddb.exceptions.ConditionalCheckFailedException:
+                skipped += 1
+        return skipped
 
     def read(self, start_ms: int, end_ms: int, min_bucket_ms: int, now_s: int,
              event_type: str | None = None) -> list[SpeedRow]:

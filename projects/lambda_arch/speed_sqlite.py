@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS speed_agg (
   PRIMARY KEY (minute_ms, event_type, bucket_ms)
 ) WITHOUT ROWID
 """
+_MARKS = "CREATE TABLE IF NOT EXISTS applied (source TEXT PRIMARY KEY, mark TEXT NOT NULL)"
 _UPSERT = """
 INSERT INTO speed_agg VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT DO UPDATE SET events = events + excluded.events,
@@ -41,13 +42,21 @@ class SqliteSpeedStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(_SCHEMA)
+        self._db.execute(_MARKS)
         self._db.commit()
 
-    def apply(self, deltas: list[SpeedRow]) -> None:
+    def apply(self, deltas: list[SpeedRow], source: str | None = None, mark: str | None = None) -> int:
+        # One transaction: the deltas and the source's mark are written together or not at all.
         with self._db:
+            if source is not None:
+                row = self._db.execute("SELECT mark FROM applied WHERE source = ?", (source,)).fetchone()
+                if row is not None and row[0] >= mark:
+                    return len(deltas)
+                self._db.execute("INSERT OR REPLACE INTO applied VALUES (?, ?)", (source, mark))
             self._db.executemany(_UPSERT, [
                 (d.minute_ms, d.event_type, d.bucket_ms, d.events, d.amount_cents, d.ttl_s) for d in deltas
             ])
+        return 0
 
     def read(self, start_ms: int, end_ms: int, min_bucket_ms: int, now_s: int,
              event_type: str | None = None) -> list[SpeedRow]:

@@ -2,8 +2,8 @@
 
 Each consumer keeps its own position, like a Lambda event-source mapping and a
 Firehose delivery stream reading the same shard. Records are columnar chunks
-(`Deliveries` slices) rather than one blob per record; the Kinesis adapter would
-serialise each row. Every chunk is stamped with the wall-clock time it was put,
+(`Deliveries` slices); kinesis.py is the same interface on Kinesis, with shards,
+leases and checkpoints. Every chunk is stamped with the wall-clock time it was put,
 as Kinesis stamps ApproximateArrivalTimestamp, so consumers can measure freshness.
 """
 from __future__ import annotations
@@ -16,11 +16,14 @@ from .events import Deliveries
 
 @dataclass(frozen=True)
 class Record:
-    """A chunk of deliveries and when the stream accepted it."""
+    """A chunk of deliveries read from one shard, and when the stream accepted it."""
 
     rows: Deliveries
-    first_seq: int
+    shard: str
+    seq: str
+    """Sequence number of the chunk's last record: what a checkpoint names."""
     put_wall: float
+    """Epoch seconds (Kinesis: ApproximateArrivalTimestamp, the oldest in the chunk)."""
 
 
 class Stream:
@@ -33,6 +36,7 @@ class Stream:
         self._positions: dict[str, int] = {}
 
     label = "in-process shard"
+    SHARD = "shard-0"
 
     @property
     def readers(self) -> list[str]:
@@ -46,7 +50,7 @@ class Stream:
 
     def put_records(self, rows: Deliveries) -> Record:
         """Append a chunk and return it with its sequence number and arrival stamp."""
-        rec = Record(rows, self._next_seq, time.perf_counter())
+        rec = Record(rows, self.SHARD, str(self._next_seq + len(rows) - 1), time.time())
         self._chunks.append(rec)
         self._next_seq += len(rows)
         return rec
@@ -74,3 +78,6 @@ class Consumer:
     def get_records(self) -> list[Record]:
         """Everything put since this consumer's last read, oldest first."""
         return self._stream._read(self.name)
+
+    def checkpoint(self, rec: Record) -> None:
+        """Nothing to record: this log forgets a position only when every reader has passed it."""

@@ -1,7 +1,9 @@
 """Merge checks: compare the serving layer's answer with the oracle, window by window."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -24,6 +26,8 @@ class MergeLog:
     exact: int = 0
     """Checks where the merged answer equals the full recompute with nothing to explain."""
     examples: list[str] = field(default_factory=list)
+    answers: Any = field(default_factory=hashlib.sha256)
+    """A hash of every merged answer in check order: two runs that served the same numbers share it."""
 
     def check(self, oracle: Oracle, view: BatchView, store: SpeedStore, prefix: int, now_ms: int,
               start_ms: int, end_ms: int, event_type: str | None = None) -> tuple[Answer, Reference]:
@@ -31,6 +35,7 @@ class MergeLog:
         got = answer(view, store, start_ms, end_ms, now_ms, event_type)
         ref = oracle.reference(prefix, view.cutoff_ms, now_ms, start_ms, end_ms, event_type)
         self.checks += 1
+        self.answers.update(f"{got.events},{got.amount_cents};".encode())
         if (got.events, got.amount_cents) != (ref.expected.events, ref.expected.amount_cents):
             self.mismatches += 1
             if len(self.examples) < 5:

@@ -37,6 +37,13 @@ class Wiring:
     tables: tuple[TableDef, ...] = TABLES
     closers: list[Callable[[], None]] = field(default_factory=list)
 
+    def sql_files(self) -> ObjectStore:
+        """The lake as files DuckDB can read: the lake itself, or its local copy brought up to date."""
+        if self.batch.sql_files is None:
+            return self.objects
+        self.batch.sql_files.sync(*(t.prefix for t in self.tables))
+        return self.batch.sql_files
+
     def close(self) -> None:
         """Release what the wiring opened (database files, engines), newest first."""
         self.batch.close()
