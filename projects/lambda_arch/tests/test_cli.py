@@ -86,3 +86,20 @@ def test_every_chart_on_the_card_reads_fields_the_run_prints(report) -> None:
         folded = {name for t in chart["spec"].get("transform", []) for name in t.get("fold", [])}
         fields = {e["field"] for e in chart["spec"]["encoding"].values() if "field" in e}
         assert (fields - made) | folded <= rows[0].keys()
+
+
+def test_aws_options_without_aws_are_one_clear_error(capsys) -> None:
+    for args in (["--faults"], ["--endpoint-url", "http://127.0.0.1:5000"]):
+        with pytest.raises(SystemExit) as exit_:
+            cli.main(args)
+        assert exit_.value.code == 1
+        assert "go with --aws" in capsys.readouterr().err
+
+
+def test_an_unreachable_endpoint_is_one_line_and_exit_1() -> None:
+    out = subprocess.run([sys.executable, "-m", "projects.lambda_arch", "--aws", "--endpoint-url",
+                          "http://127.0.0.1:9", "--events", "100", "--hours", "1"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 1 and out.stdout == ""
+    assert out.stderr.startswith("error: AWS at http://127.0.0.1:9: Could not connect")
+    assert len(out.stderr.strip().splitlines()) == 1
