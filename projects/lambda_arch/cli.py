@@ -100,7 +100,15 @@ def _human(r: dict[str, object]) -> str:
         f"{r['batch_runs']} runs, {r['partitions_rewritten']} partitions rewritten",
         f"throughput        {r['events_per_s']:,} deliveries/s through both paths",
         f"cross-check       raw SQL == Parquet SQL == log: {r['recompute_cross_check']}",
+        f"stream            {_stream_line(r['stream'])}",
     ])
+
+
+def _stream_line(s: dict[str, object]) -> str:
+    faults = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in s["faults"].items()) or "no faults injected"
+    restarts = ", ".join(f"{app} x{n}" for app, n in s["consumer_restarts"].items()) or "none"
+    return (f"{s['kind']}; {faults}; consumers restarted: {restarts}; "
+            f"{s['replayed_deltas_skipped']:,} replayed deltas skipped")
 
 
 def _run(args: argparse.Namespace, data_dir: Path) -> dict[str, object]:

@@ -65,3 +65,14 @@ def test_swapping_a_component_changes_the_picture(tmp_path, monkeypatch) -> None
     assert "DynamoDB pulse-speed" in dot and "SQLite" not in dot
     assert "batch 50" in dot
     assert '"stream" -> "reader:audit" [label="audit"];' in dot
+
+
+def test_the_aws_wiring_is_drawn_without_a_request() -> None:
+    out = subprocess.run([sys.executable, "-m", "projects.lambda_arch", "--aws", "--graph", "--endpoint-url",
+                          "http://127.0.0.1:9"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr           # port 9 answers nothing: no call was made
+    for part in ("Kinesis, 4 shards", "DynamoDB pulse-speed", "DynamoDB pulse-leases", "S3 pulse-lake",
+                 "Glue pulse", '"speed" -> "leases" [label="checkpoint"'):
+        assert part in out.stdout
+    if shutil.which("dot"):
+        subprocess.run(["dot", "-Tsvg"], input=out.stdout, text=True, check=True, capture_output=True)
