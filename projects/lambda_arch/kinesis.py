@@ -197,7 +197,7 @@ class KinesisConsumer:
                     faults.sleep(attempt)
                     attempt += 1
                 elif code == EXPIRED:        # resume after the last record read, as the KCL does
-                    iterator = self._iterator(shard)
+                    iterator, held = self._iterator(shard), []
                 else:
                     raise
                 continue

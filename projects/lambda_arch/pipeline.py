@@ -24,6 +24,7 @@ from .objectstore import ObjectStore
 from .oracle import Oracle
 from .queries import IDS_PRESENT, minute_view
 from .speed import SpeedLayer, SpeedStore
+from .stream import Source
 from .stream_faults import ConsumerKilled
 from .timebase import DAY_MS, HOUR_MS, MINUTE_MS, item_ttl_s
 from .verify import MergeLog, random_window
@@ -171,7 +172,7 @@ def run(cfg: RunConfig, store: SpeedStore | None = None, wiring: Wiring | None =
     }
 
 
-def _poll(layer: SpeedLayer | Archive, stream: object, restarts: Counter[str]) -> None:
+def _poll(layer: SpeedLayer | Archive, stream: Source, restarts: Counter[str]) -> None:
     """Read the stream until caught up; a consumer that dies is replaced by a worker resuming from its checkpoints."""
     while True:
         try:
@@ -182,7 +183,7 @@ def _poll(layer: SpeedLayer | Archive, stream: object, restarts: Counter[str]) -
             layer.restart(stream.consumer(layer.consumer.name))
 
 
-def _flush(archive: Archive, stream: object, restarts: Counter[str]) -> None:
+def _flush(archive: Archive, stream: Source, restarts: Counter[str]) -> None:
     """Write everything read so far; if the archive dies before its checkpoint, re-read and write again."""
     while True:
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from .events import Deliveries
 
@@ -67,6 +68,17 @@ class Stream:
         if low > self._base:
             del self._chunks[: low - self._base]
             self._base = low
+
+
+class Source(Protocol):
+    """What the pipeline needs of a stream: this in-process log, or kinesis.KinesisStream."""
+
+    label: str
+
+    @property
+    def readers(self) -> list[str]: ...
+    def consumer(self, name: str) -> Any: ...
+    def put_records(self, rows: Deliveries) -> object: ...
 
 
 class Consumer:

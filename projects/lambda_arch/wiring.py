@@ -15,7 +15,7 @@ from .catalog import TABLES, TableDef
 from .objectstore import ObjectStore, LocalObjectStore
 from .speed import SpeedLayer, SpeedStore
 from .speed_sqlite import SqliteSpeedStore
-from .stream import Stream
+from .stream import Source, Stream
 
 SPEED_DB = "speed.sqlite"
 SPEED_READER = "speed-lambda"
@@ -26,7 +26,7 @@ ARCHIVE_READER = "firehose"
 class Wiring:
     """Every component of one run. Each has a short `label` saying what it is (for --graph)."""
 
-    stream: Stream
+    stream: Source
     speed: SpeedLayer
     archive: Archive
     store: SpeedStore
