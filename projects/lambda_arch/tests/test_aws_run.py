@@ -2,6 +2,9 @@
 with every stream fault injected: the same invariants as the embedded run, and the same answers."""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ from projects.lambda_arch import aws, moto_kinesis
 from projects.lambda_arch.events import Workload
 from projects.lambda_arch.pipeline import RunConfig, run
 
+ROOT = Path(__file__).resolve().parents[3]
 WORKLOAD = Workload(1000, duplicate_rate=0.05, late_rate=0.05, seed=3, hours=6)
 SERVED = ("events", "deliveries", "merge_checks", "merge_mismatches", "merge_exact", "serving_answers_sha256",
           "late_events", "late_events_recovered", "late_beyond_ttl", "duplicate_drift_healed",
@@ -50,3 +54,19 @@ def test_the_invariants_hold_on_aws(runs) -> None:
 def test_embedded_and_aws_serve_the_same_answers(runs) -> None:
     on_aws, embedded = runs
     assert {k: on_aws[k] for k in SERVED} == {k: embedded[k] for k in SERVED}
+
+
+def test_the_command_line_runs_on_a_server_it_is_given() -> None:
+    server, url = moto_kinesis.start()
+    try:
+        out = subprocess.run([sys.executable, "-m", "projects.lambda_arch", "--aws", "--endpoint-url", url,
+                              "--faults", "--events", "300", "--hours", "2", "--checks", "2", "--json"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=300)
+    finally:
+        server.stop()
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["invariants_failed"] == [] and report["aws"]["endpoint"] == url
+    faults = report["stream"]["faults"]
+    assert faults["consumers_killed"] >= 1 and faults["iterators_expired"] >= 1
+    assert "shards_split" not in faults          # another server's SplitShard is not trusted to be AWS's
