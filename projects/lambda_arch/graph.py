@@ -27,7 +27,7 @@ def to_dot(w: Wiring) -> str:
     """The digraph of this wiring; the same text for the same components."""
     speed_reader, archive_reader = w.speed.consumer.name, w.archive.consumer.name
     raw, compacted = w.tables[0], w.tables[-1]
-    out = ["digraph pulse {", "  rankdir=LR;", "  nodesep=0.25;", "  ranksep=0.35;",
+    out = ["digraph pulse {", "  rankdir=TB;", "  nodesep=0.25;", "  ranksep=0.35;",
            "  node [shape=box, style=rounded];", '  label="Pulse: the wiring a run builds";',
            _node("producer", "box", "producers", "dups, late"),
            _node("stream", "box", "stream", w.stream.label)]
