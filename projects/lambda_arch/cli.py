@@ -105,7 +105,7 @@ def _human(r: dict[str, object]) -> str:
 
 
 def _stream_line(s: dict[str, object]) -> str:
-    faults = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in s["faults"].items()) or "no faults injected"
+    faults = ", ".join(f"{k.replace('_', ' ')} {n:,}" for k, n in s["faults"].items()) or "no faults injected"
     restarts = ", ".join(f"{app} x{n}" for app, n in s["consumer_restarts"].items()) or "none"
     return (f"{s['kind']}; {faults}; consumers restarted: {restarts}; "
             f"{s['replayed_deltas_skipped']:,} replayed deltas skipped")
