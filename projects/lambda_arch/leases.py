@@ -1,6 +1,6 @@
-"""Consumer positions in a DynamoDB lease table, as the Kinesis Client Library keeps them.
+"""Consumer positions in a DynamoDB lease table, in the manner of the Kinesis Client Library.
 
-One item per (application, shard): who holds the lease, the last sequence number the
+One item per (application, shard), every application in one table (the KCL gives each its own): who holds the lease, the last sequence number the
 application has finished with (`checkpoint`, or TRIM_HORIZON / SHARD_END), and the
 batch it has started on but not finished (`pending`, KCL's prepared checkpoint). A
 worker that takes over a dead one's lease resumes after `checkpoint` and replays
