@@ -6,7 +6,8 @@ all drive it; nothing else wires the stages together.
     prove()        run each card's module (cached)          -> filled claims
     assemble()     sort, tags, neighbours, stats             -> Site (pure)
     render()       Markdown is done; Jinja renders pages     -> Rendering (pure)
-    write()        the stage folder, swapped in or moved into place (the only writer)
+    write()        the stage folder, swapped in or moved into place (the only writer),
+                   with the search index made from it
 
 An Engine made with keep_warm=True (serve) keeps its caches in memory from one build to the next
 and is told which files changed; a plain one reads them from the store in .shiplog-cache/.
@@ -44,6 +45,8 @@ class Options:
     """Run stale proofs; False reuses the cached results, marked when stale."""
     incremental: bool = True
     """Reuse what the last build made from the same inputs; the output is the same either way."""
+    search: bool = True
+    """Write the full-text index (pagefind/); serve makes it in memory, after the page reloads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +154,14 @@ class Engine:
         from generator.write import write_site
         statics = [(THEME_DIR / "static", "static"), (config.templates_dir / "static", "static"),
                    (config.static_dir, "")]
-        return write_site(rendering, self.out, statics, stage, previous)
+        return write_site(rendering, self.out, statics, stage, previous,
+                          self._index(config) if self.options.search else None)
+
+    def _index(self, config: Config) -> Any:
+        def index(folder: Path, files: set[str]) -> list[str]:
+            from generator.searchindex import write_index
+            return write_index(config.root, folder, files)
+        return index
 
     # -- a whole build ----------------------------------------------------------------------
 
@@ -243,10 +253,11 @@ class Engine:
                                          hint="pick an --out folder you can write to")]) from None
 
     def _manifest_options(self) -> dict[str, Any]:
-        return uptodate.options(self.root, self.out, self.options.drafts, self.options.proofs)
+        return uptodate.options(self.root, self.out, self.options.drafts, self.options.proofs,
+                                self.options.search)
 
 
 def build(root: Path, out: Path | None = None, *, drafts: bool = False, proofs: bool = True,
-          incremental: bool = True) -> BuildResult:
+          incremental: bool = True, search: bool = True) -> BuildResult:
     """Build the site at `root` into `out` (default root/_site); see Engine.build."""
-    return Engine(root, out, Options(drafts, proofs, incremental)).build()
+    return Engine(root, out, Options(drafts, proofs, incremental, search)).build()

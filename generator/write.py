@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.errors import SiteError
 from generator.incremental.store import atomic_write
 from generator.render.pages import Rendering
+
+
+DERIVED = "pagefind/"
+"""Files `finish` makes from the written site: an in-place update leaves them to it."""
 
 
 def safe_destination(base: Path, rel: str) -> Path:
@@ -114,7 +118,8 @@ def _same_bytes(path: str, data: bytes) -> bool:
 
 
 def write_site(rendering: Rendering, out: Path, static_dirs: Iterable[tuple[Path, str]],
-               stage: Path | None = None, previous: set[str] | None = None) -> tuple[int, set[str]]:
+               stage: Path | None = None, previous: set[str] | None = None,
+               finish: Callable[[Path, set[str]], Iterable[str]] | None = None) -> tuple[int, set[str]]:
     """Put every output and static file in `out`; returns (outputs, every file path written).
 
     With no `previous`, the whole site is made in the stage (a fresh temp dir) and swapped in as
@@ -122,7 +127,11 @@ def write_site(rendering: Rendering, out: Path, static_dirs: Iterable[tuple[Path
     updated in place: only files that changed are written (each atomically: renamed into place),
     pages the last build wrote unchanged (`rendering.kept`) are left alone, and files no longer
     built go. Pages in `rendering.sunk` were put in the stage by the render workers. If anything fails
-    before this point the previous output is untouched."""
+    before this point the previous output is untouched.
+
+    `finish(folder, files)` makes what is derived from the written site (the search index) in
+    `folder`, the stage before it is swapped in or `out` once it is updated; it returns the paths
+    it wrote."""
     out = out.resolve()
     stage = make_stage(out) if stage is None else stage
     statics = {**static_files(static_dirs), **rendering.assets}
@@ -130,10 +139,15 @@ def write_site(rendering: Rendering, out: Path, static_dirs: Iterable[tuple[Path
     files = set(statics) | produced
     try:
         if previous is not None and out.is_dir():
-            _update_in_place(rendering, out, stage, statics, produced, previous - files)
+            derived = {p for p in previous if p.startswith(DERIVED)} if finish is not None else set()
+            _update_in_place(rendering, out, stage, statics, produced, previous - files - derived)
             shutil.rmtree(stage, ignore_errors=True)
+            if finish is not None:
+                files |= set(finish(out, files))
         else:
             _fill_stage(rendering, out, stage, statics, produced)
+            if finish is not None:
+                files |= set(finish(stage, files))
             swap_in(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)

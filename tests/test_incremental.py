@@ -125,19 +125,6 @@ def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     site.check()
 
 
-def test_search_index_is_made_again_only_when_what_it_indexes_changes(tmp_path: Path) -> None:
-    site = Site(tmp_path)
-    build(site.root, site.out)
-    index = site.out / "search.json"
-    made = index.stat().st_mtime_ns
-    EDITS["add template"](site.root)                 # a custom post.html: every post page changes
-    assert build(site.root, site.out).rendered >= 3
-    assert index.stat().st_mtime_ns == made          # kept: the file was not written again
-    site.edit("content/posts/oldest.md", "title: ", "title: Renamed ")
-    site.check()
-    assert "Renamed " in index.read_text()
-
-
 def test_a_new_process_trusts_stat_signatures_but_sees_a_same_size_edit(tmp_path: Path) -> None:
     """The load cache keeps each post's stat signature, so a later `shiplog build` reads only
     the posts whose signature changed; an edit that keeps the size and puts the mtime back still

@@ -165,6 +165,16 @@ def test_serves_pages_with_reload_script_but_site_on_disk_stays_clean(shared: Se
     assert status == 200 and "<svg" in body
 
 
+def test_the_search_index_is_served_from_memory_once_made(shared: Server) -> None:
+    entry = shared.wait_for("/pagefind/pagefind-entry.json", lambda status, body: status == 200,
+                            "the search index")
+    assert json.loads(entry)["languages"]["en"]["page_count"] > 3
+    with urllib.request.urlopen(shared.url + "pagefind/pagefind.js", timeout=5) as resp:
+        assert resp.headers["Content-Type"].startswith("text/javascript") and b"export" in resp.read()
+    assert shared.get("/pagefind/no-such-file")[0] == 404
+    assert not (shared.root / ".shiplog-cache/serve/pagefind").exists()
+
+
 def test_drafts_are_shown_and_marked_in_serve_mode(shared: Server) -> None:
     server = shared
     status, body = server.get("/notes/draft-one/")

@@ -40,6 +40,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="do not run project modules; use cached figures, marked when stale")
     p.add_argument("--no-cache", action="store_true",
                    help="parse and render everything again (the result is the same, only slower)")
+    p.add_argument("--no-search", action="store_true",
+                   help="leave out the full-text index (pagefind/); the header's search then finds nothing")
     p = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on every change")
     _common(p)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
@@ -90,7 +92,8 @@ def _summary(result: BuildResult) -> str:
 
 def cmd_build(args: argparse.Namespace) -> int:
     start = time.monotonic()
-    engine = Engine(args.root, args.out, Options(args.drafts, not args.no_proofs, not args.no_cache))
+    engine = Engine(args.root, args.out, Options(args.drafts, not args.no_proofs, not args.no_cache,
+                                                     not args.no_search))
     last = engine.up_to_date()
     if last is not None:
         unchanged = {**last, "rendered": 0, "reused": last["rendered"] + last["reused"]}

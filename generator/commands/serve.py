@@ -3,6 +3,8 @@
     Watcher (watch.py) --change--> rebuild() --> LiveState.publish(build n, errors)
     HTTP GET /path      --> a file under the output folder (+ reload script, + overlay on error)
     HTTP GET /__shiplog/events --> Server-Sent Events: one `build` event per finished build
+    HTTP GET /pagefind/...     --> the search index, made in the background after each build
+                                   and held in memory (liveindex.py)
 
 A failed build leaves the previous output folder in place (build() swaps only on success), so the
 last good site keeps being served, with the errors laid over it until a build works again.
@@ -25,13 +27,14 @@ from generator.engine import BuildResult, Engine, Options
 from generator.incremental.store import SERVE_DIR
 from generator.proofs import stop_running
 from generator.errors import BuildFailed, SiteError
+from generator.commands.liveindex import LiveIndex
 from generator.commands.livereload import EVENTS_PATH, error_page, event_data, inject
-from generator.render.search import search_json
 from generator.commands.watch import Watcher
 
 log = logging.getLogger(__name__)
 
 KEEPALIVE_SECONDS = 15.0
+SEARCH_PREFIX = "/pagefind/"
 STOP_GRACE_SECONDS = 3.0
 
 
@@ -98,10 +101,27 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.respond(head=False)
 
+    def search_file(self, url_path: str, head: bool) -> None:
+        index = self.server.index
+        if not index.ready():
+            why = index.error or "the search index is still being made"
+            self.send_body(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", f"{why}\n".encode(), head)
+            return
+        body = index.get(url_path.removeprefix(SEARCH_PREFIX))
+        if body is None:
+            self.send_body(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", head)
+            return
+        ctype = "text/javascript; charset=utf-8" if url_path.endswith(".js") else \
+            "application/json" if url_path.endswith(".json") else "application/octet-stream"
+        self.send_body(HTTPStatus.OK, ctype, body, head)
+
     def respond(self, head: bool) -> None:
         out, state = self.server.out, self.server.state
         build, errors = state.snapshot()
         url_path = urlsplit(self.path).path
+        if url_path.startswith(SEARCH_PREFIX):
+            self.search_file(url_path, head)
+            return
         try:
             file = resolve_request(out, self.path)
         except UnicodeDecodeError:
@@ -174,9 +194,10 @@ class LiveServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], out: Path, state: LiveState) -> None:
+    def __init__(self, address: tuple[str, int], out: Path, state: LiveState, index: LiveIndex) -> None:
         self.out = out
         self.state = state
+        self.index = index
         super().__init__(address, Handler)
 
 
@@ -191,10 +212,11 @@ class Reporter:
 def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int = 8000,
           out: Path | None = None, drafts: bool = True, proofs: bool = True) -> None:
     """Build, then serve and rebuild on change until interrupted (KeyboardInterrupt propagates)."""
-    engine = Engine(root, out, Options(drafts, proofs), keep_warm=True, default_out=SERVE_DIR)
+    engine = Engine(root, out, Options(drafts, proofs, search=False), keep_warm=True, default_out=SERVE_DIR)
     root, out, warm = engine.root, engine.out, engine.warm
     assert warm is not None
     state = LiveState()
+    index = LiveIndex(root, out)
     lock = threading.Lock()
 
     def rebuild(changed: set[str] | None = None) -> None:
@@ -214,17 +236,15 @@ def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int 
             else:
                 state.publish(None)
                 reporter.built(result)
+                index.refresh(result.written)               # after the reload: it never waits
             if first and result is not None:
-                # search.json's documents, kept per post so that the first edit does not encode
-                # them all; then what the first build loaded, which lives as long as the server,
-                # is taken out of the collector's walks (records are acyclic: refcounting frees
-                # the ones an edit replaces).
-                search_json(result.site, warm.search_rows)
+                # What the first build loaded lives as long as the server: it is taken out of the
+                # collector's walks (records are acyclic: refcounting frees the ones an edit replaces).
                 gc.collect()
                 gc.freeze()
 
     rebuild()
-    server = LiveServer((host, port), out, state)
+    server = LiveServer((host, port), out, state, index)
     watcher = Watcher(root, rebuild)
     watcher.start()
     try:
@@ -236,6 +256,7 @@ def serve(root: Path, reporter: Reporter, *, host: str = "127.0.0.1", port: int 
         # Stop at once whatever the moment: no new rebuild, proof runs killed, and a rebuild in
         # progress given a moment to finish (its writes are atomic either way).
         state.stop()
+        index.stop()
         watcher.stop()
         stop_running()
         if lock.acquire(timeout=STOP_GRACE_SECONDS):

@@ -109,8 +109,6 @@ class Warm:
                 is then not worked out again (most of a rebuild at 10,000 posts)
     post_files  the post files the last load found, in order, and the folders that hold them: while
     post_dirs   the watcher reports no file added or removed there, they are not walked again
-    search_rows each post's document in search.json, by the post record (search.py)
-    search_inputs per output folder, what its search.json was last made or kept from
     site_digests  the digest of each site attribute pages read, with the value it was made from
                 (and for a tuple, the digest of each item)
     env         the Jinja environment, while the config and the template files are unchanged
@@ -126,8 +124,6 @@ class Warm:
         self.post_files: list[tuple[Path, str, str, str]] | None = None
         self.post_names: set[str] = set()
         self.post_dirs: set[str] = set()
-        self.search_rows: dict[int, tuple[Any, list[int], str]] = {}
-        self.search_inputs: dict[str, dict[str, Any]] = {}
         self.site_digests: dict[str, tuple[Any, str, list[str | None] | None]] = {}
         self.env: tuple[Any, jinja2.Environment] | None = None
 
@@ -357,9 +353,6 @@ class PageCache:
         self.trust_files = warm is not None and str(self.path) in warm.pages
         """This process wrote the output folder itself in its last build: its file list is the truth."""
         self.key_memo = warm.page_keys.setdefault(str(self.path), {}) if warm is not None else None
-        self.search_before = warm.search_inputs.get(str(self.path)) if warm is not None else None
-        """What the search index in the folder was made from (kept only in memory, by serve)."""
-        self.search_inputs: dict[str, Any] | None = None
         self._deps_ok: dict[tuple[tuple[str, str], ...], bool] = {}
 
     def site_digest(self, attribute: str) -> str:
@@ -457,14 +450,275 @@ class PageCache:
             parts += [key, value_digest]
         return digest(*parts)
 
-    def data_key(self, path: str, inputs: dict[str, Any]) -> str | None:
-        """The key of a file made by code from `inputs` (no template)."""
-        parts = [CODE_VERSION, self.config_repr, path]
-        for name in sorted(inputs):
-            value_digest = self.value_digest(inputs[name])
+    def value_digest(self, value: Any) -> str | None:
+        """A digest of everything repr(value) shows (every field of every record in it), or None
+        when some part has no stable repr. Computed once per object per build and reused inside
+        bigger values: every source page and every tag page of a project holds the same Project."""
+        if isinstance(value, _PLAIN):
+            text = f"{type(value).__name__}:{value!r}"
+            # Short values stand for themselves (a digest never holds ':'); hashing each of the
+            # many small strings and numbers of every page's meta was most of a no-change build.
+            return text if len(text) <= 80 else digest(text)
+        known = self._value_digests.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            parts = [type(value).__qualname__, *(self.value_digest(getattr(value, name))
+                                                 for name in _field_names(type(value)))]
+        elif isinstance(value, (tuple, list)):
+            parts = [type(value).__name__]
+            memo = self._value_digests
+            for item in value:      # mostly records digested already: no call for those
+                seen = memo.get(id(item))
+                parts.append(seen[1] if seen is not None and seen[0] is item else self.value_digest(item))
+        elif isinstance(value, dict):
+            parts = ["dict"]
+            for k, v in value.items():  # in order, as repr and Jinja's loops see them
+                parts += [self.value_digest(k), self.value_digest(v)]
+        else:
+            parts = [stable_repr(value)]
+        return self._digest_of(value, parts)
+
+    def _digest_of(self, value: Any, parts: list[str | None]) -> str | None:
+        """The digest of `value` from its parts (None if one has no stable digest), remembered."""
+        result = None if None in parts else digest(*parts)  # type: ignore[arg-type]
+        self._value_digests[id(value)] = (value, result)  # holds `value`, so its id is not reused
+        return result
+
+    def lookup(self, path: str, key: str | None) -> bool:
+        """True when the last build wrote this very page to the output folder and it is still there."""
+        entry = self.old.get(path)
+        if key is None or entry is None or entry["key"] != key:
+            return False
+        deps = entry["site"]
+        if deps:
+            reads = tuple(deps.items())     # pages share a handful of these: each checked once
+            ok = self._deps_ok.get(reads)
+            if ok is None:
+                ok = self._deps_ok[reads] = all(self.site_digest(a) == d for a, d in reads)
+            if not ok:
+                return False
+        return self.keep(path)
+
+    def remember_key(self, path: Path, signature: tuple[Any, ...] | None, key: str) -> str:
+        if signature is None:
+            self.file_keys.pop(str(path), None)
+        else:
+            self.file_keys[str(path)] = (signature, key)
+        return key
+
+    def get(self, key: str, make: Callable[[], Any]) -> Any:
+        if key in self.old:
+            self.hits += 1
+            value = self.old[key]
+        else:
+            value = make()
+        self.used[key] = value
+        self.key_of[id(value)] = (value, key)
+        return value
+
+    def save(self, background: bool = False) -> None:
+        """Write the records this build used; skipped when they are exactly the stored ones.
+        After a few edits, only the records the main file lacks are written, to the delta file
+        (pickling 10,000 posts again took 0.5 s of a one-edit build); once 1/DELTA_SHARE of the
+        records are new or unused, the main file is written whole and the delta dropped.
+        `background`: a forked child writes the main file while this process goes on rendering;
+        `wait()` before the build returns.
+        With a Warm that already holds records, they are kept in memory only: the file on disk
+        then just lacks the newest records, which the next cold build parses again."""
+        if self.warm is not None:
+            first = self.warm.records is None
+            self.warm.records = self.used
+            if not first:
+                return
+        if self.used.keys() == self.old.keys():
+            return      # (a file touched but not changed keeps its old signature: it is read again)
+        newer = {key: value for key, value in self.used.items() if key not in self.base_keys}
+        unused = len(self.base_keys) - (len(self.used) - len(newer))
+        if self.base_keys and (len(newer) + unused) * DELTA_SHARE <= len(self.used):
+            write_pickle(self.delta_path, {**newer, _FILE_KEYS: self.file_keys})
+            return
+        for delta in self.path.parent.glob("load-*.delta"):   # this code version's and older ones
+            delta.unlink(missing_ok=True)
+        data = {**self.used, _FILE_KEYS: self.file_keys}
+        if background and threading.active_count() == 1 and hasattr(os, "fork"):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            with signals_held():
+                pid = os.fork()
+                if pid == 0:
+                    child_signals()
+            if pid == 0:  # the child: write, and leave without running the parent's exit code
+                code = 1
+                try:
+                    _write_pickle(self.path, data, "load-*.pickle")
+                    code = 0
+                finally:
+                    os._exit(code)
+            self._writer = pid
+            return
+        _write_pickle(self.path, data, "load-*.pickle")
+
+    def wait(self) -> None:
+        """Until a background save() is done (a failed one only costs the next build time)."""
+        if self._writer:
+            os.waitpid(self._writer, 0)
+            self._writer = 0
+
+
+class SiteReads:
+    """The Site as a template sees it, noting the name of every attribute the template reads.
+
+    Only `site` goes through this (a few reads a page); every other lookup of the render stays on
+    Jinja's plain path."""
+
+    __slots__ = ("_site", "_seen")
+
+    def __init__(self, site: Site, seen: set[str]) -> None:
+        object.__setattr__(self, "_site", site)
+        object.__setattr__(self, "_seen", seen)
+
+    def __getattr__(self, name: str) -> Any:
+        self._seen.add(name)
+        return getattr(self._site, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("templates cannot change the site")
+
+
+def track_site(site: Site) -> tuple[SiteReads, set[str]]:
+    """A stand-in for `site` to render with, and the set of attribute names it will have been read for."""
+    seen: set[str] = set()
+    return SiteReads(site, seen), seen
+
+
+class PageCache:
+    """Rendered template outputs of one output folder, valid while their inputs are the same."""
+
+    def __init__(self, root: Path, out: Path, site: Site, env: jinja2.Environment,
+                 record_keys: dict[int, tuple[Any, str]] | None = None, warm: Warm | None = None) -> None:
+        self.path = page_index_path(root, out)
+        self.warm = warm
+        stored = warm.pages.get(str(self.path)) if warm is not None else None
+        if stored is None:
+            stored = read_pickle(self.path)
+        self.old: dict[str, Any] = stored.get("pages", {}) if stored.get("code") == CODE_VERSION else {}
+        self.cold = not self.old
+        """Nothing to reuse: every page renders, and its key is worked out where it renders."""
+        self.new: dict[str, Any] = {}
+        self.out = str(out.resolve())
+        self.previous_files: set[str] | None = set(stored["files"]) if self.old and "files" in stored else None
+        """Every file the last build left in the output folder (None: unknown, so rebuild it whole)."""
+        self.files: set[str] = set()
+        self.refs: dict[str, list[str | None]] = stored.get("refs", {}) if self.old else {}
+        self.new_refs: dict[str, list[str | None]] = {}
+        self.site = site
+        self.env = env
+        self.config_repr = repr(site.config)
+        self._site_digests: dict[str, str] = {}
+        self._template_digests: dict[str, str] = {}
+        self._value_digests: dict[int, tuple[Any, str | None]] = dict(record_keys or {})
+        """Seeded with the load keys of parsed records: a record is a pure function of its key."""
+        self.hits = 0
+        self.misses = 0
+        self.trust_files = warm is not None and str(self.path) in warm.pages
+        """This process wrote the output folder itself in its last build: its file list is the truth."""
+        self.key_memo = warm.page_keys.setdefault(str(self.path), {}) if warm is not None else None
+        self._deps_ok: dict[tuple[tuple[str, str], ...], bool] = {}
+
+    def site_digest(self, attribute: str) -> str:
+        if attribute not in self._site_digests:
+            value = getattr(self.site, attribute, None)
+            if inspect.ismethod(value):  # site.project(...), site.posts_for_project(...)
+                value = self.site
+            known = self.warm.site_digests.get(attribute) if self.warm is not None else None
+            if known is not None and type(known[0]) is type(value) and known[0] == value:
+                result = known[1]    # equal to last build's: mostly identity checks on kept records
+            else:
+                items = None
+                if type(value) is tuple:
+                    items = self._item_digests(value, known)
+                    result = self._digest_of(value, [type(value).__name__, *items]) or "uncacheable"
+                else:
+                    result = self.value_digest(value) or "uncacheable"
+                if self.warm is not None:
+                    self.warm.site_digests[attribute] = (value, result, items)
+            self._site_digests[attribute] = result
+        return self._site_digests[attribute]
+
+    def _item_digests(self, value: tuple[Any, ...], known: tuple[Any, str, Any] | None) -> list[str | None]:
+        """The digest of each item of a tuple the site holds, reusing last build's for the items
+        equal to those at the same place then. After one post is edited, site.tags is a new
+        tuple of new TagIndex records, and only the few holding that post differ."""
+        if known is None or type(known[0]) is not tuple or known[2] is None or len(known[0]) != len(value):
+            return [self.value_digest(item) for item in value]
+        return [seen if item is was or (type(item) is type(was) and item == was) else self.value_digest(item)
+                for item, was, seen in zip(value, known[0], known[2])]
+
+    def template_digest(self, name: str) -> str:
+        """The template's source and that of every template it pulls in, by file."""
+        if name not in self._template_digests:
+            self._template_digests[name] = "cycle"  # a template that includes itself
+            loader = self.env.loader
+            assert loader is not None
+            source, filename, _ = loader.get_source(self.env, name)
+            parts = [name, filename or "", source]
+            for ref in self.references(source):
+                if ref is None:  # a computed name: depend on every template there is
+                    parts += [self.template_digest(t) for t in sorted(self.env.list_templates())
+                              if t != name]
+                    break
+                parts.append(self.template_digest(ref))
+            self._template_digests[name] = digest(*parts)
+        return self._template_digests[name]
+
+    def references(self, source: str) -> list[str | None]:
+        """Templates a source extends, includes or imports (None: a computed name). Parsing is
+        the slow part of a template, so the answer is kept with the cache, by source text."""
+        key = digest(source)
+        if key not in self.refs:
+            found = jinja2.meta.find_referenced_templates(self.env.parse(source))
+            self.refs[key] = sorted(found, key=lambda r: (r is None, r or ""))
+        self.new_refs[key] = self.refs[key]
+        return self.refs[key]
+
+    def static_key(self, name: str, context: dict[str, Any], path: str | None = None) -> str | None:
+        """The key of rendering `name` with `context`. With a Warm and the page's `path`, the last
+        build's key is reused when the template, config and every context value are the same."""
+        if self.key_memo is None or path is None:
+            return self._static_key(name, context)
+        try:
+            template = self.template_digest(name)
+        except jinja2.TemplateError:
+            return None
+        values = key_inputs(context)
+        known = self.key_memo.get(path)
+        if known is not None and known[:4] == (name, template, self.config_repr, values):
+            return known[4]  # type: ignore[no-any-return]
+        key = self._static_key(name, context)
+        self.key_memo[path] = (name, template, self.config_repr, values, key)
+        return key
+
+    def kept(self, path: str, name: str, context: dict[str, Any]) -> bool:
+        """With a Warm: the page is as the last build left it, judged from its context values
+        alone (the same records as last time), before anything else about it is made."""
+        if self.key_memo is None or path not in self.key_memo:
+            return False
+        return self.lookup(path, self.static_key(name, context, path))
+
+    def _static_key(self, name: str, context: dict[str, Any]) -> str | None:
+        parts = [CODE_VERSION, self.config_repr, name]
+        try:
+            parts.append(self.template_digest(name))
+        except jinja2.TemplateError:
+            return None  # let the render raise the error properly
+        for key in sorted(context):
+            if key in _NOT_IN_KEY:
+                continue
+            value_digest = self.value_digest(context[key])
             if value_digest is None:
                 return None
-            parts += [name, value_digest]
+            parts += [key, value_digest]
         return digest(*parts)
 
     def value_digest(self, value: Any) -> str | None:
@@ -544,8 +798,6 @@ class PageCache:
                 del self.key_memo[gone]
         data = {"code": CODE_VERSION, "pages": self.new, "refs": self.new_refs, "files": sorted(self.files)}
         if self.warm is not None:
-            if self.search_inputs is not None:
-                self.warm.search_inputs[str(self.path)] = self.search_inputs   # the build succeeded
             before = self.warm.pages.get(str(self.path))
             self.warm.pages[str(self.path)] = data
             if before is not None and before["pages"] is self.old and self.misses == 0 \

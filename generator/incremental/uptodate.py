@@ -43,10 +43,10 @@ def manifest_path(root: Path, out: Path) -> Path:
     return root / CACHE_DIR / f"uptodate-{out_digest(out)}.pickle"
 
 
-def options(root: Path, out: Path, drafts: bool, proofs: bool) -> dict[str, Any]:
+def options(root: Path, out: Path, drafts: bool, proofs: bool, search: bool = True) -> dict[str, Any]:
     """Everything besides the files that decides what a build makes."""
     return {"root": str(root.resolve()), "out": str(out.resolve()), "drafts": drafts,
-            "proofs": proofs, "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+            "proofs": proofs, "search": search, "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
             "python": sys.version, "code": CODE_VERSION}
 
 

@@ -16,7 +16,6 @@ from generator.parallel import map_ordered
 from generator.markdown.convert import pygments_css
 from generator.incremental.store import Blobs
 from generator.markdown.images import asset_files
-from generator.render.search import INDEX_PATH, same_index, search_json
 from generator.model import Config, Page, Post, Project, Site, SourceFile, TagIndex
 from generator.render.redirects import redirect_page
 from generator.render.templates import render_template
@@ -128,12 +127,10 @@ page renders, so its key need not hold up the parent."""
 class _Job:
     path: str
     name: str
-    """The template, or "" for a file made by `make` instead (search.json)."""
     rendering: str
     context: dict[str, Any]
     key: Any
     meta: MetaOf | None = None
-    make: Callable[[], str] | None = None
 
 
 class Renderer:
@@ -166,29 +163,6 @@ class Renderer:
         self.pending.append(_Job(path, name, rendering, context, key, meta))
         return _Pending(len(self.pending) - 1)
 
-    def computed(self, path: str, inputs: dict[str, Any], make: Callable[[], str]) -> _Draft:
-        """A file made by code rather than a template, from `inputs` only: kept when they did
-        not change, else made in a worker alongside the pages."""
-        key = self.cache.data_key(path, inputs) if self.cache is not None else None
-        if self.cache is not None and self.cache.lookup(path, key):
-            return _Draft(path, KEPT)
-        if self.cache is not None and self.cache.warm is not None:
-            text = make()       # serve: here, so that what `make` keeps in the Warm is kept
-            self.cache.store(path, key, set())
-            return _Draft(path, text)
-        self.pending.append(_Job(path, "", path, inputs, key, make=make))
-        return _Draft(path, _Pending(len(self.pending) - 1))
-
-    def search_index(self) -> _Draft:
-        """search.json, from its own inputs only: the published posts, the projects and pages."""
-        inputs = {"posts": self.site.posts, "projects": self.site.projects, "pages": self.site.pages}
-        cache, rows = self.cache, None
-        if cache is not None and cache.warm is not None:    # serve: kept after a body edit
-            cache.search_inputs, before, rows = inputs, cache.search_before, cache.warm.search_rows
-            if before is not None and same_index(before, inputs) and cache.keep(INDEX_PATH):
-                return _Draft(INDEX_PATH, KEPT)
-        return self.computed(INDEX_PATH, inputs, lambda: search_json(self.site, rows))
-
     def _render_job(self, job: _Job):  # type: ignore[no-untyped-def]
         """Run in a worker: (text, site attributes read, cache key) or the SiteError, as a value."""
         context, key = job.context, job.key
@@ -196,8 +170,6 @@ class Renderer:
             if key is _KEY_IN_WORKER:
                 key = self.cache.static_key(job.name, context)  # type: ignore[union-attr]
             attrs: set[str] = set()
-            if job.make is not None:
-                return job.make(), (), key     # small: its text travels back
             if self.cache is not None and "site" in context:
                 tracked, attrs = track_site(context["site"])
                 context = {**context, "site": tracked}
@@ -456,7 +428,6 @@ def render_site(site: Site, env: jinja2.Environment, cache: PageCache | None = N
     out += [r.standalone(page) for page in site.pages]
     out += [draft for post in posts for draft in r.redirects(post)]
     out += [r.not_found(), *r.feeds()]
-    out.append(r.search_index())
     rendering = r.finish(out)
     for record in (*posts, *site.pages):
         if record.assets:

@@ -1,6 +1,6 @@
 /* shiplog search, step 1: turn the header's "search" link (to /tags/) into a button. The search box
-   (search-ui.js) and the index (/search.json) load on the first open, never before; without
-   JavaScript the link stays a link. */
+   (search-ui.js) and Pagefind's script (/pagefind/pagefind.js) load on the first open, never
+   before; without JavaScript the link stays a link. */
 (function () {
   "use strict";
   var link = document.querySelector("a[data-search-index]");

@@ -1,15 +1,12 @@
-/* shiplog search, step 2 (loaded by search.js on the first open): a search box over /search.json.
-   Every word typed must start a word of a note's or project's title, tags, headings or summary;
-   hits rank by where they matched (title > tags > headings > summary), then newest first. */
+/* shiplog search, step 2 (loaded by search.js on the first open): a search box over the Pagefind
+   index in /pagefind/, which the build makes from every word of the notes, pages, project pages
+   and source files. Pagefind's script fetches only the index chunks and page fragments a query
+   needs. Keys: / opens, arrows move between results, Enter goes, Escape closes. */
 (function () {
   "use strict";
-  var WEIGHTS = { title: 10, tags: 6, headings: 4, summary: 2 };
-  var LIMIT = 20;
-  var button, docs = null, loading = null, panel, input, status, list;
+  var LIMIT = 12;
+  var button, pagefind = null, loading = null, panel, input, tagSelect, status, list;
 
-  function norm(s) {
-    return String(s).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -21,106 +18,139 @@
     a.href = button.dataset.fallback;
     return a;
   }
+  function unavailable() {
+    status.textContent = "";
+    status.append("Search is unavailable right now. ", browse());
+  }
 
   function load() {
-    loading = loading || fetch(button.dataset.index, { credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (data) {
-        var f = {};
-        data.fields.forEach(function (name, i) { f[name] = i; });
-        docs = data.docs.map(function (d, order) {
-          var tags = d[f.tags].map(function (t) { return data.tags[t]; });
-          return {
-            url: d[f.url], kind: d[f.kind], title: d[f.title], date: d[f.date], summary: d[f.summary],
-            order: order,
-            text: { title: norm(d[f.title]), tags: norm(tags.join(" ")),
-                    headings: norm(d[f.headings].join(" ")), summary: norm(d[f.summary]) }
-          };
-        });
-        return true;
-      }, function () {
+    loading = loading || import(button.dataset.index)
+      .then(function (module) {
+        return module.options({ excerptLength: 22 }).then(function () { return module.init(); })
+          .then(function () { return module.filters(); })
+          .then(function (filters) {
+            pagefind = module;
+            Object.keys(filters.tag || {}).sort().forEach(function (tag) {
+              var option = el("option", "", tag);
+              option.value = tag;
+              tagSelect.append(option);
+            });
+            tagSelect.disabled = false;
+            return true;
+          });
+      })
+      .catch(function () {
         loading = null;               // the next search tries again
-        status.textContent = "";
-        status.append("Search is unavailable right now. ", browse());
+        unavailable();
         return false;
       });
     return loading;
   }
 
-  function score(doc, words) {
-    var total = 0;
-    for (var i = 0; i < words.length; i++) {
-      var w = words[i], best = 0;
-      for (var field in WEIGHTS) {
-        var text = doc.text[field], at = text.indexOf(w);
-        while (at > 0 && /[\p{L}\p{N}]/u.test(text.charAt(at - 1))) at = text.indexOf(w, at + 1);
-        if (at >= 0) best = Math.max(best, WEIGHTS[field]);
-      }
-      if (!best) return 0;
-      total += best;
-    }
-    return total;
+  function excerpt(html) {
+    var p = el("p", "search-excerpt");
+    p.innerHTML = html;               // Pagefind's excerpt: the page's text, escaped, words in <mark>
+    return p;
   }
 
-  function show() {
-    var q = input.value.trim();
-    list.textContent = "";
-    if (!q) { status.textContent = ""; return; }
-    if (!docs) {
-      status.textContent = "Loading the index…";
-      load().then(function (ok) { if (ok) show(); });
-      return;
+  function hit(data) {
+    var li = el("li", "search-hit"), a = el("a", "", data.meta.title || data.url);
+    var kind = (data.filters.kind || [])[0] || "page";
+    a.href = data.url;
+    li.append(el("span", "search-kind", kind), a);
+    var section = (data.sub_results || []).filter(function (s) { return s.url.indexOf("#") > 0; })[0];
+    if (section && section.title !== data.meta.title) {
+      var s = el("a", "search-section", "§ " + section.title);
+      s.href = section.url;
+      li.append(s, excerpt(section.excerpt));
+    } else {
+      li.append(excerpt(data.excerpt));
     }
-    var words = norm(q).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-    var hits = docs.map(function (d) { return { d: d, s: score(d, words) }; })
-      .filter(function (h) { return h.s > 0; })
-      .sort(function (a, b) { return b.s - a.s || a.d.order - b.d.order; });
-    if (!hits.length) {
-      status.textContent = "No note or project matches “" + q + "”. ";
-      status.append(browse());
-      return;
-    }
-    status.textContent = hits.length === 1 ? "1 result" : hits.length + " results";
-    if (hits.length > LIMIT) status.textContent += ", showing the first " + LIMIT;
-    hits.slice(0, LIMIT).forEach(function (h) {
-      var li = el("li", "search-hit"), a = el("a", "", h.d.title);
-      a.href = h.d.url;
-      li.append(el("span", "search-kind", h.d.kind + (h.d.date ? " · " + h.d.date.slice(0, 7) : "")), a);
-      if (h.d.summary) li.append(el("p", "", h.d.summary));
-      list.append(li);
-    });
+    return li;
   }
+
+  var shown = 0;
+  function show() {
+    var q = input.value.trim(), tag = tagSelect.value, asked = ++shown;
+    if (!q && !tag) { list.textContent = ""; status.textContent = ""; return; }
+    if (!pagefind) {
+      status.textContent = "Loading the index…";
+      load().then(function (ok) { if (ok && asked === shown) show(); });
+      return;
+    }
+    status.textContent = "Searching…";
+    var options = tag ? { filters: { tag: tag } } : {};
+    pagefind.debouncedSearch(q || null, options, 120).then(function (search) {
+      if (!search || asked !== shown) return;           // a newer query replaced this one
+      var found = search.results.length;
+      return Promise.all(search.results.slice(0, LIMIT).map(function (r) { return r.data(); }))
+        .then(function (pages) {
+          if (asked !== shown) return;
+          list.textContent = "";
+          if (!found) {
+            status.textContent = "Nothing matches “" + (q || tag) + "”" + (q && tag ? " in " + tag : "") + ". ";
+            status.append(browse());
+            return;
+          }
+          status.textContent = found === 1 ? "1 result" : found + " results";
+          if (found > LIMIT) status.textContent += ", showing the best " + LIMIT;
+          pages.forEach(function (data) { list.append(hit(data)); });
+        });
+    }, unavailable);
+  }
+
+  function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
 
   function build() {
     panel = el("div", "search-panel");
     panel.id = "search-panel";
     panel.hidden = true;
     panel.setAttribute("role", "search");          // one landmark holds the box and its results
-    panel.setAttribute("aria-label", "Notes and projects");
+    panel.setAttribute("aria-label", "Everything on the site");
     var wrap = el("div", "wrap"), form = el("form", "search-form");
-    var label = el("label", "", "Search notes and projects");
+    var label = el("label", "", "Search every word of the notes, projects and code");
     label.htmlFor = "search-q";
     input = el("input");
     input.id = "search-q";
     input.type = "search";
     input.autocomplete = "off";
     input.spellcheck = false;
-    input.setAttribute("enterkeyhint", "search");
+    input.setAttribute("enterkeyhint", "go");
+    var tagLabel = el("label", "search-tag-label", "Tag");
+    tagLabel.htmlFor = "search-tag";
+    tagSelect = el("select");
+    tagSelect.id = "search-tag";
+    tagSelect.disabled = true;
+    var any = el("option", "", "any tag");
+    any.value = "";
+    tagSelect.append(any);
+    var row = el("div", "search-row"), tagGroup = el("span", "search-tag");
+    tagGroup.append(tagLabel, tagSelect);
+    row.append(input, tagGroup);
     status = el("p", "search-status");
     status.setAttribute("role", "status");
     list = el("ol", "search-results");
     list.setAttribute("aria-label", "Search results");
-    form.append(label, input);
+    form.append(label, row);
     wrap.append(form, status, list);
     panel.append(wrap);
-    form.addEventListener("submit", function (e) {   // Enter: to the first result
+    form.addEventListener("submit", function (e) {   // Enter: go to the first result
       e.preventDefault();
       var first = list.querySelector("a");
-      if (first) first.focus();
+      if (first) location.href = first.href;
     });
     input.addEventListener("input", show);
+    tagSelect.addEventListener("change", show);
     panel.addEventListener("keydown", function (e) {
-      if (e.key === "Escape") { setOpen(false); button.focus(); }
+      if (e.key === "Escape") { setOpen(false); button.focus(); return; }
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+      if (e.target === tagSelect) return;            // arrows choose a tag there
+      var all = links(), at = all.indexOf(document.activeElement);
+      if (!all.length) return;
+      e.preventDefault();
+      if (e.key === "ArrowDown") all[Math.min(at + 1, all.length - 1)].focus();
+      else if (at <= 0) input.focus();
+      else all[at - 1].focus();
     });
     document.querySelector(".site-header").after(panel);
   }
