@@ -82,7 +82,8 @@ def test_every_chart_on_the_card_reads_fields_the_run_prints(report) -> None:
     assert card["charts"]
     for chart in card["charts"]:
         rows = report[chart["data"]]
-        made = {name for t in chart["spec"].get("transform", []) for name in t.get("as", [])}
+        made = {name for t in chart["spec"].get("transform", [])
+                for name in ([t["as"]] if isinstance(t.get("as"), str) else t.get("as", []))}
         folded = {name for t in chart["spec"].get("transform", []) for name in t.get("fold", [])}
         fields = {e["field"] for e in chart["spec"]["encoding"].values() if "field" in e}
         assert (fields - made) | folded <= rows[0].keys()
