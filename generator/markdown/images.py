@@ -20,8 +20,6 @@ from generator.errors import SiteError
 from generator.incremental.store import Blobs
 
 URL_BASE = "/img/"
-SIZES = "(min-width: 46rem) 46rem, 100vw"
-"""The text column is 46rem wide from 46rem up (site.css), the viewport's width below."""
 MISSING = "missing"
 """The digest recorded for an image file that does not exist."""
 _EXTERNAL = ("http://", "https://", "//", "data:", "mailto:")
@@ -99,7 +97,8 @@ class Images:
                  "width": str(meta["width"]), "height": str(meta["height"])}
         if meta["srcset"]:
             attrs["srcset"] = ", ".join(f"{URL_BASE}{name} {width}w" for name, width in meta["srcset"])
-            attrs["sizes"] = meta["sizes"]
+            from generator.pictures.images import SIZES
+            attrs["sizes"] = SIZES
         if used.count == 1:
             attrs["fetchpriority"] = "high"
         else:
@@ -125,6 +124,6 @@ class Images:
             files.append((variant.name, file_key))
         meta = {"original": image.original.name, "width": image.width, "height": image.height,
                 "srcset": [(v.name, v.width) for v in image.variants],
-                "sizes": SIZES, "files": files}
+                "files": files}
         self.blobs.put(key, json.dumps(meta).encode())
         return meta

@@ -58,9 +58,13 @@ class ProcessedImage:
     variants: tuple[Variant, ...]
 
 
+REVISION = 2
+"""Raised when this module makes different files from the same bytes (2: CMYK and 16-bit grey)."""
+
+
 def renderer_version() -> str:
     import PIL
-    return f"Pillow {PIL.__version__} + libwebp {features.version('webp')}"
+    return f"{REVISION} Pillow {PIL.__version__} + libwebp {features.version('webp')}"
 
 
 def _stem(filename: str) -> str:
