@@ -10,6 +10,7 @@ Pagefind again, which is most of a rebuild's time at 10,000 posts.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import io
 import os
@@ -95,7 +96,13 @@ def run_pagefind(site: Path, into: Path) -> int:
         return int(found["page_count"])
 
     try:
-        return asyncio.run(index())
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(index())
+        # This thread already runs an event loop (Playwright's sync API does): Pagefind gets its own.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, index()).result()
     except SiteError:
         raise
     except Exception as exc:                                # the binary's own errors

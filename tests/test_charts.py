@@ -68,6 +68,13 @@ def test_the_chart_is_an_accessible_figure(chart):
     assert "clean build (s)" in svg and "shiplog" in svg
 
 
+def test_marks_carry_no_role_of_their_own_even_when_the_spec_asks():
+    spec = {"mark": {"type": "bar", "aria": True}, "config": {"aria": True},
+            "encoding": {"x": {"field": "p", "type": "ordinal"}, "y": {"field": "ms", "type": "quantitative"}}}
+    html = render_chart(spec, [{"p": "p50", "ms": 3}, {"p": "p99", "ms": 9}], id_prefix="c", title="Latency")
+    assert html.count("role=") == 1 and 'role="img"' in html and "aria-roledescription" not in html
+
+
 def test_the_data_table_matches_the_rows(chart):
     table = Table()
     table.feed(chart[chart.index("<details><summary>Data</summary>"):])

@@ -75,12 +75,22 @@ def render_chart(spec: dict, rows: list[dict], *, id_prefix: str, title: str) ->
     except ValueError as e:
         raise ChartError(f"invalid chart spec: {_one_line(str(e))}") from None
     try:
-        body = inline_svg(ET.fromstring(svg), id_prefix=id_prefix, title=title, paint=_paint,
+        body = inline_svg(_one_image(ET.fromstring(svg)), id_prefix=id_prefix, title=title, paint=_paint,
                           css_class="chart-svg")
     except (ET.ParseError, DiagramError) as e:
         raise ChartError(f"vl-convert produced unreadable SVG: {e}") from None
     return "\n".join(['<figure class="chart">', f"<figcaption>{html.escape(title)}</figcaption>",
                       body, _table(rows), "</figure>"])
+
+
+def _one_image(root: ET.Element) -> ET.Element:
+    """The roles Vega gives marks removed (a spec's own `aria` can bring them back), so that the
+    whole <svg> is one image named by its title: a graphics-symbol without a name fails axe."""
+    for element in root.iter():
+        if element is not root:
+            for name in [a for a in element.attrib if a == "role" or a.startswith("aria-")]:
+                del element.attrib[name]
+    return root
 
 
 def _check(spec: dict, rows: list[dict]) -> None:
