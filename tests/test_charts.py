@@ -146,7 +146,7 @@ def test_bad_input_is_a_chart_error(spec, rows, match):
 
 
 def test_renderer_version():
-    assert re.fullmatch(r"vl-convert \d+\.\d+\.\d+ vega-lite \d+\.\d+", renderer_version())
+    assert re.fullmatch(r"\d+ vl-convert \d+\.\d+\.\d+ vega-lite \d+\.\d+", renderer_version())
 
 
 def test_the_nu_html_checker_accepts_a_page_with_two_charts(chart, tmp_path):

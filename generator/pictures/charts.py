@@ -59,9 +59,13 @@ class ChartError(Exception):
         self.message = message
 
 
+REVISION = 2
+"""Raised when this module draws different SVG from the same spec (2: marks lose their roles)."""
+
+
 def renderer_version() -> str:
-    """E.g. "vl-convert 1.9.0 vega-lite 6.4", for cache keys."""
-    return f"vl-convert {vl_convert.__version__} vega-lite {VEGA_LITE}"
+    """E.g. "2 vl-convert 1.9.0 vega-lite 6.4", for cache keys."""
+    return f"{REVISION} vl-convert {vl_convert.__version__} vega-lite {VEGA_LITE}"
 
 
 def render_chart(spec: dict, rows: list[dict], *, id_prefix: str, title: str) -> str:
