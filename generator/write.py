@@ -12,10 +12,11 @@ from pathlib import Path
 
 from generator.errors import SiteError
 from generator.incremental.store import atomic_write
+from generator.searchindex import INDEX_DIR
 from generator.render.pages import Rendering
 
 
-DERIVED = "pagefind/"
+DERIVED = f"{INDEX_DIR}/"
 """Files `finish` makes from the written site: an in-place update leaves them to it."""
 
 
